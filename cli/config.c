@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: MIT
+#include "cli/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <iniparser/iniparser.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "vmm/log.h"
+
+enum cfg_type {
+	CFG_U32,
+	CFG_SIZE,
+	CFG_STR,
+	CFG_PATH,	/* relative paths in an INI file are relative to the file */
+	CFG_PATHLIST,	/* "path [args],path [args]": each path resolved like CFG_PATH */
+	CFG_ENUM,
+};
+
+struct cfg_enum {
+	const char *name;
+	int value;
+};
+
+struct cfg_key {
+	const char *key;
+	enum cfg_type type;
+	size_t offset;
+	const char *def;
+	const char *flag;	/* long option that sets it, without "--" */
+	const char *metavar;
+	const char *help;
+	const struct cfg_enum *enums;	/* CFG_ENUM: NULL-terminated */
+	u64 min, max;			/* CFG_U32, CFG_SIZE */
+};
+
+static const struct cfg_enum backend_enum[] = {
+	{ "auto", MEM_BACKEND_AUTO }, { "guest_memfd", MEM_BACKEND_GUEST_MEMFD },
+	{ "memfd", MEM_BACKEND_MEMFD }, { NULL, 0 },
+};
+static const struct cfg_enum format_enum[] = {
+	{ "auto", IMAGE_AUTO }, { "elf", IMAGE_ELF }, { "bzimage", IMAGE_BZIMAGE },
+	{ "multiboot", IMAGE_MULTIBOOT }, { NULL, 0 },
+};
+static const struct cfg_enum serial_enum[] = {
+	{ "stdio", SERIAL_STDIO }, { "none", SERIAL_NONE }, { NULL, 0 },
+};
+static const struct cfg_enum level_enum[] = {
+	{ "error", LOG_ERR }, { "warning", LOG_WARN }, { "warn", LOG_WARN },
+	{ "info", LOG_INFO }, { "debug", LOG_DEBUG }, { NULL, 0 },
+};
+
+#define OFF(field) offsetof(struct vm_config, field)
+
+static const struct cfg_key schema[] = {
+	/* key              type         offset              default     flag */
+	{ "vm:cpus",        CFG_U32,     OFF(cpus),          "1",        "cpus", "N",
+	  "number of virtual processors (1 to KVM's limit)", NULL, 1, 4096 },
+	{ "vm:timeout",     CFG_U32,     OFF(timeout_s),     "0",        "timeout", "SECONDS",
+	  "stop the guest after this many seconds, exit status 12 (0: never)", NULL, 0,
+	  UINT32_MAX },
+	{ "vm:kvm_device",  CFG_STR,     OFF(kvm_dev),       "/dev/kvm", "kvm-device", "PATH",
+	  "the KVM device to open", NULL, 0, 0 },
+	{ "memory:size",    CFG_SIZE,    OFF(mem_size),      "256M",     "memory", "SIZE",
+	  "guest RAM, with a K, M, G or T suffix (2M to 1T, page-aligned)", NULL, 2 * MiB,
+	  1ULL << 40 },
+	{ "memory:backend", CFG_ENUM,    OFF(mem_backend),   "auto",     "memory-backend",
+	  "auto|guest_memfd|memfd", "RAM backing: guest_memfd where KVM offers it, else memfd",
+	  backend_enum, 0, 0 },
+	{ "boot:kernel",    CFG_PATH,    OFF(kernel),        "",         "kernel", "FILE",
+	  "the image to boot: ELF64, Linux bzImage or multiboot", NULL, 0, 0 },
+	{ "boot:initrd",    CFG_PATHLIST, OFF(initrd),       "",         "initrd", "FILE",
+	  "initrd (multiboot: module list \"file [args],file [args]\")", NULL, 0, 0 },
+	{ "boot:cmdline",   CFG_STR,     OFF(cmdline),       "",         "append", "STRING",
+	  "kernel command line", NULL, 0, 0 },
+	{ "boot:format",    CFG_ENUM,    OFF(format),        "auto",     "format",
+	  "auto|elf|bzimage|multiboot", "image format (auto: detect from the file)",
+	  format_enum, 0, 0 },
+	{ "console:serial", CFG_ENUM,    OFF(serial),        "stdio",    "serial", "stdio|none",
+	  "where COM1 goes: stdin/stdout, or nowhere", serial_enum, 0, 0 },
+	{ "security:user",  CFG_STR,     OFF(user),          "",         "user", "USER",
+	  "after setup, switch to this user and drop all capabilities", NULL, 0, 0 },
+	{ "log:level",      CFG_ENUM,    OFF(log_level),     "info",     "log-level",
+	  "error|warning|info|debug", "messages vtlvm prints on stderr", level_enum, 0, 0 },
+};
+
+/* Where a value came from, for messages: "file:line" or "--flag". */
+struct cfg_source {
+	char where[512];
+};
+
+static int nr_errors;
+
+static void __printf(2, 3) cfg_error(const struct cfg_source *src, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_err("%s: %s", src->where, msg);
+	nr_errors++;
+}
+
+int config_parse_u32(const char *s, u32 *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || isspace((unsigned char)*s) || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v > UINT32_MAX)
+		return errno == ERANGE || v > UINT32_MAX ? -ERANGE : -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int config_parse_size(const char *s, u64 *out)
+{
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
+
+	if (!*s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -ERANGE;
+	switch (toupper((unsigned char)*end)) {
+	case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
+	case 'T': shift = 40; end++; break;
+	}
+	if (shift && (*end == 'B' || *end == 'b' || *end == 'i'))
+		end += (*end == 'i' && (end[1] == 'B' || end[1] == 'b')) ? 2 : 1;
+	if (*end)
+		return -EINVAL;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*out = (u64)v << shift;
+	return 0;
+}
+
+int config_parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "1", "yes", "on", "true" };
+	static const char *const no[] = { "0", "no", "off", "false" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcasecmp(s, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (!strcasecmp(s, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static const struct cfg_key *schema_find(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(schema); i++)
+		if (!strcasecmp(schema[i].key, key))
+			return &schema[i];
+	return NULL;
+}
+
+const char *config_key_for_flag(const char *flag)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(schema); i++)
+		if (schema[i].flag && !strcmp(schema[i].flag, flag))
+			return schema[i].key;
+	return NULL;
+}
+
+const char *config_flag(unsigned int i)
+{
+	for (size_t j = 0; j < ARRAY_SIZE(schema); j++)
+		if (schema[j].flag && i-- == 0)
+			return schema[j].flag;
+	return NULL;
+}
+
+/* dir/path for a relative path; a copy of path otherwise. */
+static char *resolve_path(const char *path, size_t len, const char *base_dir)
+{
+	char *out;
+
+	if (!base_dir || !len || path[0] == '/')
+		return strndup(path, len);
+	if (asprintf(&out, "%s/%.*s", base_dir, (int)len, path) < 0)
+		return NULL;
+	return out;
+}
+
+/* Resolve the path at the start of each comma-separated element (",," is a literal comma). */
+static char *resolve_path_list(const char *list, const char *base_dir)
+{
+	const char *p = list;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		return NULL;
+	while (*p) {
+		size_t plen = strcspn(p, " ,");
+
+		if (plen && base_dir && p[0] != '/')
+			fprintf(f, "%s/", base_dir);
+		fwrite(p, 1, plen, f);
+		p += plen;
+		/* Copy the arguments, up to and including the element's single comma. */
+		while (*p) {
+			if (p[0] == ',' && p[1] == ',') {
+				fputs(",,", f);
+				p += 2;
+				continue;
+			}
+			fputc(*p, f);
+			if (*p++ == ',')
+				break;
+		}
+	}
+	fclose(f);
+	return out;
+}
+
+static int set_enum(const struct cfg_key *k, const char *value, int *out)
+{
+	for (const struct cfg_enum *e = k->enums; e->name; e++) {
+		if (!strcasecmp(e->name, value)) {
+			*out = e->value;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static void set_string(struct vm_config *cfg, const struct cfg_key *k, char *s)
+{
+	char **field = (char **)((char *)cfg + k->offset);
+
+	free(*field);
+	*field = s && *s ? s : NULL;
+	if (s && !*s)
+		free(s);
+}
+
+/* Set one key from its text; reports errors against src. */
+static void cfg_set(struct vm_config *cfg, const struct cfg_key *k, const char *value,
+		    const char *base_dir, const struct cfg_source *src)
+{
+	void *field = (char *)cfg + k->offset;
+	u64 size;
+	u32 u;
+
+	switch (k->type) {
+	case CFG_U32:
+		if (config_parse_u32(value, &u))
+			cfg_error(src, "%s: '%s' is not a number from %llu to %llu", k->key, value,
+				  (unsigned long long)k->min, (unsigned long long)k->max);
+		else if (u < k->min || u > k->max)
+			cfg_error(src, "%s: %u is out of range (%llu to %llu)", k->key, u,
+				  (unsigned long long)k->min, (unsigned long long)k->max);
+		else
+			*(u32 *)field = u;
+		break;
+	case CFG_SIZE:
+		if (config_parse_size(value, &size))
+			cfg_error(src, "%s: '%s' is not a size (a number with an optional K, M, G "
+				  "or T suffix)", k->key, value);
+		else if (size < k->min || size > k->max || !IS_ALIGNED(size, PAGE_SIZE))
+			cfg_error(src, "%s: %s is out of range (%lluM to %lluT, a multiple of 4K)",
+				  k->key, value, (unsigned long long)(k->min >> 20),
+				  (unsigned long long)(k->max >> 40));
+		else
+			*(u64 *)field = size;
+		break;
+	case CFG_ENUM:
+		if (set_enum(k, value, field))
+			cfg_error(src, "%s: '%s' is not one of %s", k->key, value, k->metavar);
+		break;
+	case CFG_STR:
+		set_string(cfg, k, strdup(value));
+		break;
+	case CFG_PATH:
+		set_string(cfg, k, resolve_path(value, strlen(value), base_dir));
+		break;
+	case CFG_PATHLIST:
+		set_string(cfg, k, resolve_path_list(value, base_dir));
+		break;
+	}
+}
+
+/*
+ * The line of "name" in section "sec" of path, or of the section header
+ * itself when name is NULL; 0 if not found. iniparser does not keep lines.
+ */
+static unsigned int ini_line_of(const char *path, const char *sec, const char *name)
+{
+	char line[1024], cur[256] = "";
+	unsigned int n = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line;
+		size_t len;
+
+		n++;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '[') {
+			len = strcspn(p + 1, "]");
+			snprintf(cur, sizeof(cur), "%.*s", (int)len, p + 1);
+			if (!name && !strcasecmp(cur, sec)) {
+				fclose(f);
+				return n;
+			}
+			continue;
+		}
+		if (!name)
+			continue;
+		len = strcspn(p, " \t=");
+		if (!strcasecmp(cur, sec) && strlen(name) == len && !strncasecmp(p, name, len)) {
+			fclose(f);
+			return n;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static void source_for_key(struct cfg_source *src, const char *path, const char *key)
+{
+	char sec[256];
+	const char *colon = strchr(key, ':');
+	unsigned int line;
+
+	snprintf(sec, sizeof(sec), "%.*s", colon ? (int)(colon - key) : (int)strlen(key), key);
+	line = ini_line_of(path, sec, colon ? colon + 1 : NULL);
+	if (line)
+		snprintf(src->where, sizeof(src->where), "%s:%u", path, line);
+	else
+		snprintf(src->where, sizeof(src->where), "%s", path);
+}
+
+static char ini_path_for_errors[512];
+
+static int __printf(1, 2) ini_error(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	size_t len;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	len = strlen(msg);
+	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		msg[--len] = '\0';
+	pr_err("%s: %s", ini_path_for_errors, msg);
+	nr_errors++;
+	return 0;
+}
+
+static bool section_known(const char *sec)
+{
+	size_t len = strlen(sec);
+
+	for (size_t i = 0; i < ARRAY_SIZE(schema); i++)
+		if (!strncasecmp(schema[i].key, sec, len) && schema[i].key[len] == ':')
+			return true;
+	return false;
+}
+
+/* Does the section part of "section:key" belong to the schema? */
+static bool section_known_prefix(const char *key)
+{
+	char sec[256];
+
+	snprintf(sec, sizeof(sec), "%.*s", (int)strcspn(key, ":"), key);
+	return section_known(sec);
+}
+
+/* Apply every entry of the file; unknown sections and keys are errors. */
+static void apply_dictionary(struct vm_config *cfg, const dictionary *d, const char *path,
+			     const char *base_dir)
+{
+	for (ssize_t i = 0; i < d->size; i++) {
+		const char *key = d->key[i];
+		const struct cfg_key *k;
+		struct cfg_source src;
+
+		if (!key)
+			continue;
+		source_for_key(&src, path, key);
+		if (!strchr(key, ':')) {
+			if (!section_known(key))
+				cfg_error(&src, "unknown section [%s]", key);
+			continue;
+		}
+		k = schema_find(key);
+		if (!k && key[0] != ':' && !section_known_prefix(key))
+			continue;	/* its unknown section is reported already */
+		if (!k) {
+			cfg_error(&src, "unknown key '%s'", key[0] == ':' ? key + 1 : key);
+			continue;
+		}
+		cfg_set(cfg, k, d->val[i] ? d->val[i] : "", base_dir, &src);
+	}
+}
+
+static void load_file(struct vm_config *cfg, const char *path)
+{
+	char *copy = strdup(path), *dir;
+	dictionary *d;
+	FILE *f;
+
+	/* Say why the file cannot be read, which iniparser would not. */
+	f = fopen(path, "r");
+	if (!f) {
+		pr_err("%s: cannot read config file: %s", path, strerror(errno));
+		nr_errors++;
+		free(copy);
+		return;
+	}
+	fclose(f);
+	snprintf(ini_path_for_errors, sizeof(ini_path_for_errors), "%s", path);
+	iniparser_set_error_callback(ini_error);
+	d = iniparser_load(path);
+	if (!d) {
+		if (!nr_errors)
+			pr_err("%s: cannot parse config file", path);
+		nr_errors++;
+		free(copy);
+		return;
+	}
+	dir = dirname(copy);
+	apply_dictionary(cfg, d, path, dir);
+	iniparser_freedict(d);
+	free(copy);
+}
+
+static void apply_defaults(struct vm_config *cfg)
+{
+	struct cfg_source src = { "schema default" };
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->test_fd = -1;
+	for (size_t i = 0; i < ARRAY_SIZE(schema); i++)
+		cfg_set(cfg, &schema[i], schema[i].def, NULL, &src);
+}
+
+int config_load(struct vm_config *cfg, const char *ini_path, const struct cfg_override *ov,
+		unsigned int nr_ov)
+{
+	nr_errors = 0;
+	apply_defaults(cfg);
+	if (ini_path) {
+		load_file(cfg, ini_path);
+		cfg->config_path = strdup(ini_path);
+	}
+	for (unsigned int i = 0; i < nr_ov; i++) {
+		const struct cfg_key *k = schema_find(ov[i].key);
+		struct cfg_source src;
+
+		snprintf(src.where, sizeof(src.where), "--%s", ov[i].flag);
+		BUG_ON(!k);
+		cfg_set(cfg, k, ov[i].value, NULL, &src);
+	}
+	return nr_errors ? -EINVAL : 0;
+}
+
+void config_free(struct vm_config *cfg)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(schema); i++) {
+		enum cfg_type t = schema[i].type;
+
+		if (t == CFG_STR || t == CFG_PATH || t == CFG_PATHLIST)
+			set_string(cfg, &schema[i], NULL);
+	}
+	free(cfg->config_path);
+	cfg->config_path = NULL;
+}
+
+static void print_value(const struct vm_config *cfg, const struct cfg_key *k, FILE *out)
+{
+	const void *field = (const char *)cfg + k->offset;
+	const char *s;
+	u64 size;
+
+	switch (k->type) {
+	case CFG_U32:
+		fprintf(out, "%u", *(const u32 *)field);
+		break;
+	case CFG_SIZE:
+		size = *(const u64 *)field;
+		if (size && IS_ALIGNED(size, GiB))
+			fprintf(out, "%lluG", (unsigned long long)(size >> 30));
+		else if (size && IS_ALIGNED(size, MiB))
+			fprintf(out, "%lluM", (unsigned long long)(size >> 20));
+		else
+			fprintf(out, "%lluK", (unsigned long long)(size >> 10));
+		break;
+	case CFG_ENUM:
+		for (const struct cfg_enum *e = k->enums; e->name; e++) {
+			if (e->value == *(const int *)field) {
+				fputs(e->name, out);
+				break;
+			}
+		}
+		break;
+	case CFG_STR:
+	case CFG_PATH:
+	case CFG_PATHLIST:
+		s = *(char *const *)field;
+		fprintf(out, "\"%s\"", s ? s : "");
+		break;
+	}
+}
+
+void config_print(const struct vm_config *cfg, FILE *out)
+{
+	char section[64] = "";
+
+	fprintf(out, "; effective vtlvm configuration%s%s\n",
+		cfg->config_path ? " from " : "", cfg->config_path ? cfg->config_path : "");
+	for (size_t i = 0; i < ARRAY_SIZE(schema); i++) {
+		const struct cfg_key *k = &schema[i];
+		const char *colon = strchr(k->key, ':');
+		int seclen = colon - k->key;
+
+		if (strncmp(section, k->key, seclen) || section[seclen]) {
+			snprintf(section, sizeof(section), "%.*s", seclen, k->key);
+			fprintf(out, "\n[%s]\n", section);
+		}
+		fprintf(out, "; %s (default %s%s%s)\n", k->help, k->def[0] ? k->def : "none",
+			k->flag ? ", flag --" : "", k->flag ? k->flag : "");
+		fprintf(out, "%s = ", colon + 1);
+		print_value(cfg, k, out);
+		fputc('\n', out);
+	}
+}
+
+void config_print_flag_help(FILE *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(schema); i++) {
+		const struct cfg_key *k = &schema[i];
+		char opt[64];
+
+		if (!k->flag)
+			continue;
+		snprintf(opt, sizeof(opt), "--%s %s", k->flag, k->metavar);
+		fprintf(out, "  %-34s %s [%s]\n", opt, k->help, k->key);
+	}
+}

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The integration cases: one fresh vtlvm per row (tests/integ/integ.h).
+ * Exit statuses: vmm/status.h; a guest that finishes writes 0 to the test
+ * exit port, which makes status 1; a guest assert writes 1 (status 3).
+ */
+#include "tests/integ/integ.h"
+
+#define PASS 1		/* (0 << 1) | 1 */
+
+const struct guest_case guest_cases[] = {
+	{
+		.name = "hello",
+		.kernel = "@/guests/hello.elf",
+		.stages = { { 1, 0 }, { 2, 0x1234 } },
+		.expect_done = true, .status = PASS,
+		.stdout_has = "hello from vtlvm test guest",
+	}, {
+		.name = "exceptions",
+		.kernel = "@/guests/exceptions.elf",
+		.stages = { { 1, 0 }, { 2, 0 }, { 3, 1 } },
+		.expect_done = true, .status = PASS,
+		.stderr_has = { "rdmsr of unknown msr 0xdeadbeef: injecting #GP" },
+	}, {
+		.name = "smp-2",
+		.kernel = "@/guests/smp.elf",
+		.args = { "--cpus", "2" },
+		.stages = { { 1, 2 }, { 2, 0x3 } },
+		.expect_done = true, .status = PASS,
+	}, {
+		.name = "smp-4",
+		.kernel = "@/guests/smp.elf",
+		.args = { "--cpus", "4" },
+		.stages = { { 1, 4 }, { 2, 0xf } },
+		.expect_done = true, .status = PASS,
+	}, {
+		.name = "memory-64M",
+		.kernel = "@/guests/memory.elf",
+		.stages = { { 1, 64 << 20 }, { 2, ANY_VALUE } },
+		.expect_done = true, .status = PASS,
+	}, {
+		.name = "memory-memfd",
+		.kernel = "@/guests/memory.elf",
+		.args = { "--memory-backend", "memfd", "--memory", "32M" },
+		.stages = { { 1, 32 << 20 }, { 2, ANY_VALUE } },
+		.expect_done = true, .status = PASS,
+	}, {
+		.name = "unclaimed-io-reads-all-ones",
+		.kernel = "@/guests/badio.elf",
+		.stages = { { 1, 0 }, { 2, 0 }, { 3, 0 } },
+		.expect_done = true, .status = PASS,
+		.stderr_has = { "unhandled port read 0x1234 (1 bytes)",
+				"unhandled mmio write 0xd0000000 (4 bytes)" },
+		/* 200 reads of one port: the rate limiter keeps the log short. */
+		.max_stderr_lines = 30,
+	}, {
+		.name = "triple-fault",
+		.kernel = "@/guests/triplefault.elf",
+		.stages = { { 1, 0 } },
+		.status = 6,
+		.stderr_has = { "guest triple fault", "RIP 0000", "CR0 " },
+	},
+};
+const unsigned int nr_guest_cases = sizeof(guest_cases) / sizeof(guest_cases[0]);
+
+const struct cli_case cli_cases[] = {
+	{
+		.name = "help",
+		.args = { "--help" },
+		.status = 0, .stdout_has = "usage: vtlvm run",
+	}, {
+		.name = "version",
+		.args = { "--version" },
+		.status = 0, .stdout_has = "vtlvm ",
+	}, {
+		.name = "unknown-flag",
+		.args = { "run", "--frobnicate" },
+		.status = 2, .stderr_has = { "'--frobnicate'" },
+	}, {
+		.name = "unknown-command",
+		.args = { "launch" },
+		.status = 2, .stderr_has = { "unknown command 'launch'" },
+	}, {
+		.name = "no-kernel",
+		.args = { "run" },
+		.status = 2, .stderr_has = { "no kernel to boot" },
+	}, {
+		.name = "missing-kernel",
+		.args = { "run", "--kernel", "/nonexistent/vmlinuz" },
+		.status = 2, .stderr_has = { "/nonexistent/vmlinuz: cannot open" },
+		.needs_kvm = true,
+	}, {
+		.name = "missing-initrd",
+		.args = { "run", "--kernel", "@/guests/hello.elf", "--initrd", "/nonexistent/initrd" },
+		.status = 2, .stderr_has = { "/nonexistent/initrd: cannot open" },
+		.needs_kvm = true,
+	}, {
+		.name = "unreadable-kernel-directory",
+		.args = { "run", "--kernel", "/" },
+		.status = 2, .stderr_has = { "/: not a regular file" },
+		.needs_kvm = true,
+	}, {
+		.name = "truncated-elf",
+		.args = { "run", "--kernel", "@/testdata/truncated.elf" },
+		.status = 2, .stderr_has = { "truncated.elf: truncated" },
+		.needs_kvm = true,
+	}, {
+		.name = "not-an-image",
+		.args = { "run", "--kernel", "@/testdata/garbage.bin" },
+		.status = 2, .stderr_has = { "garbage.bin: not an ELF, bzImage or multiboot image" },
+		.needs_kvm = true,
+	}, {
+		.name = "memory-too-small-for-image",
+		.args = { "run", "--kernel", "@/testdata/big.elf", "--memory", "2M" },
+		.status = 2, .stderr_has = { "big.elf: segment", "does not fit in guest RAM (2 MiB)" },
+		.needs_kvm = true,
+	}, {
+		.name = "cpus-zero",
+		.args = { "run", "--kernel", "@/guests/hello.elf", "--cpus", "0" },
+		.status = 2, .stderr_has = { "--cpus: vm:cpus: 0 is out of range" },
+	}, {
+		.name = "cpus-too-many",
+		.args = { "run", "--kernel", "@/guests/hello.elf", "--cpus", "4096" },
+		.status = 2, .stderr_has = { "--cpus 4096: KVM allows at most" },
+		.needs_kvm = true,
+	}, {
+		.name = "cpus-not-a-number",
+		.args = { "run", "--kernel", "@/guests/hello.elf", "--cpus", "two" },
+		.status = 2, .stderr_has = { "--cpus: vm:cpus: 'two' is not a number" },
+	}, {
+		.name = "malformed-size",
+		.args = { "run", "--kernel", "@/guests/hello.elf", "--memory", "12Q" },
+		.status = 2, .stderr_has = { "--memory: memory:size: '12Q' is not a size" },
+	}, {
+		.name = "size-overflow",
+		.args = { "run", "--kernel", "@/guests/hello.elf", "--memory",
+			  "99999999999999999999G" },
+		.status = 2, .stderr_has = { "--memory: memory:size:" },
+	}, {
+		.name = "unknown-ini-key",
+		.args = { "run", "--config", "tests/integ/data/unknown-key.ini" },
+		.status = 2,
+		.stderr_has = { "tests/integ/data/unknown-key.ini:6: unknown key 'memory:szie'" },
+	}, {
+		.name = "unknown-ini-section",
+		.args = { "run", "--config", "tests/integ/data/unknown-section.ini" },
+		.status = 2,
+		.stderr_has = { "tests/integ/data/unknown-section.ini:4: unknown section [vmm]" },
+	}, {
+		.name = "bad-ini-value",
+		.args = { "run", "--config", "tests/integ/data/bad-value.ini" },
+		.status = 2,
+		.stderr_has = { "tests/integ/data/bad-value.ini:3: vm:cpus: 'many' is not a number",
+				"tests/integ/data/bad-value.ini:6: memory:size: '1X' is not a size" },
+	}, {
+		.name = "missing-config",
+		.args = { "run", "--config", "/nonexistent.ini" },
+		.status = 2, .stderr_has = { "/nonexistent.ini: cannot read config file" },
+	}, {
+		.name = "kvm-device-absent",
+		.args = { "run", "--kernel", "@/guests/hello.elf", "--kvm-device", "/nonexistent/kvm" },
+		.status = 4, .stderr_has = { "cannot open /nonexistent/kvm" },
+	}, {
+		.name = "kvm-device-not-kvm",
+		.args = { "run", "--kernel", "@/guests/hello.elf", "--kvm-device", "/dev/null" },
+		.status = 4, .stderr_has = { "/dev/null: KVM API version" },
+	}, {
+		.name = "print-config",
+		.args = { "run", "--config", "configs/test-guest.ini", "--memory", "1G",
+			  "--print-config" },
+		.status = 0, .stdout_has = "size = 1G",
+	}, {
+		.name = "caps",
+		.args = { "caps" },
+		.status = 0, .stdout_has = "KVM_CAP_IRQCHIP",
+		.needs_kvm = true,
+	},
+};
+const unsigned int nr_cli_cases = sizeof(cli_cases) / sizeof(cli_cases[0]);

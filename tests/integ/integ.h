@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/integ/integ.h -- the integration runner's case tables.
+ *
+ * Each row of a table runs one fresh vtlvm process. Guest rows boot a
+ * kernel with configs/test-guest.ini (unless they name another config) and
+ * a test channel, then check the sync stages (in order), the absence of
+ * guest asserts, the exit status and, optionally, text on stderr. CLI rows
+ * run vtlvm with arguments only and check the status and stderr.
+ *
+ * Paths in rows are relative to the repository root; "@/" stands for the
+ * build directory given to the runner.
+ */
+#ifndef VTLVM_INTEG_H
+#define VTLVM_INTEG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MAX_ARGS	16
+#define MAX_STAGES	16
+#define ANY_VALUE	UINT64_MAX
+
+struct stage {
+	uint64_t stage;
+	uint64_t value;		/* ANY_VALUE: not checked */
+};
+
+struct guest_case {
+	const char *name;
+	const char *kernel;			/* "@/guests/hello.elf" */
+	const char *config;			/* NULL: configs/test-guest.ini */
+	const char *args[MAX_ARGS];		/* extra vtlvm arguments */
+	struct stage stages[MAX_STAGES];	/* expected syncs, in order; stage 0 ends */
+	bool expect_done;
+	int status;				/* expected exit status */
+	const char *stderr_has[4];		/* each must appear on stderr */
+	const char *stdout_has;			/* must appear on stdout (serial) */
+	int max_stderr_lines;			/* 0: no limit */
+};
+
+struct cli_case {
+	const char *name;
+	const char *args[MAX_ARGS];		/* after "vtlvm" */
+	int status;
+	const char *stderr_has[4];
+	const char *stdout_has;
+	bool needs_kvm;
+};
+
+extern const struct guest_case guest_cases[];
+extern const unsigned int nr_guest_cases;
+extern const struct cli_case cli_cases[];
+extern const unsigned int nr_cli_cases;
+
+#endif /* VTLVM_INTEG_H */

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+#define pr_fmt(fmt) "boot: " fmt
+#include "vmm/boot.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "devices/acpi.h"
+#include "devices/fdt.h"
+#include "mem/bzimage.h"
+#include "mem/elf.h"
+#include "mem/layout.h"
+#include "mem/multiboot.h"
+#include "mem/pgtable.h"
+#include "vmm/log.h"
+#include "vmm/status.h"
+#include "vmm/vm.h"
+
+#define BDA_EBDA_SEGMENT 0x40e	/* BIOS data area: EBDA segment (u16) */
+
+int firmware_stage_init(struct vm *vm)
+{
+	const struct gmem *m = &vm->mem;
+	struct acpi_desc acpi = { .nr_cpus = vm->cfg->cpus };
+	u16 ebda = LAYOUT_EBDA >> 4;
+	gpa_t cr3;
+	int ret;
+
+	vm->fail_status = VTLVM_EXIT_HOST;
+	ret = gmem_fill(m, 0, 0, LAYOUT_PGTABLE_END);
+	if (!ret)
+		ret = gmem_write(m, BDA_EBDA_SEGMENT, &ebda, sizeof(ebda));
+	if (!ret)
+		ret = pgtable_write_gdt(m);
+	if (!ret)
+		ret = pgtable_write_identity(m, &cr3);
+	if (!ret)
+		ret = acpi_build(m, LAYOUT_ACPI, LAYOUT_ACPI_SIZE, &acpi, &vm->acpi_rsdp);
+	if (ret)
+		pr_err("cannot write firmware tables: %s", strerror(-ret));
+	return ret;
+}
+
+static int load_elf(struct vm *vm, const struct image *kernel, const struct image *initrd)
+{
+	struct bootinfo bi = {
+		.layout = &vm->layout, .nr_cpus = vm->cfg->cpus, .vtl = 0,
+		.cmdline = vm->cfg->cmdline, .acpi_rsdp = vm->acpi_rsdp,
+	};
+	u8 blob[LAYOUT_BOOTINFO_SIZE];
+	struct elf_info info;
+	gpa_t cmdline;
+	int ret;
+
+	ret = elf_load(&vm->mem, kernel, &info);
+	if (ret)
+		return ret;
+	if (!info.is64) {
+		pr_err("%s: a 32-bit ELF needs a multiboot header to be booted", kernel->path);
+		return -ENOEXEC;
+	}
+	if (initrd) {
+		ret = loader_place_initrd(&vm->mem, initrd, info.highest, LAYOUT_LOW_RAM_MAX,
+					  &bi.initrd_start);
+		if (ret)
+			return ret;
+		bi.initrd_end = bi.initrd_start + initrd->size;
+	}
+	ret = loader_write_cmdline(&vm->mem, vm->cfg->cmdline, LAYOUT_CMDLINE_SIZE - 1, &cmdline);
+	if (ret)
+		return ret;
+	ret = fdt_build_bootinfo(blob, sizeof(blob), &bi);
+	if (ret) {
+		pr_err("cannot build the boot-info device tree: %s", strerror(-ret));
+		return ret;
+	}
+	ret = gmem_write(&vm->mem, LAYOUT_BOOTINFO, blob, sizeof(blob));
+	if (ret)
+		return ret;
+	vm->boot = (struct boot_state) {
+		.mode = BOOT_MODE_LONG64, .rip = info.entry, .rdi = LAYOUT_BOOTINFO,
+	};
+	return 0;
+}
+
+static int load_image(struct vm *vm, enum image_format fmt, const struct image *kernel,
+		      const struct image *initrd)
+{
+	const struct vm_config *cfg = vm->cfg;
+
+	switch (fmt) {
+	case IMAGE_ELF:
+		return load_elf(vm, kernel, initrd);
+	case IMAGE_BZIMAGE: {
+		struct bzimage_args a = {
+			.kernel = kernel, .initrd = initrd, .cmdline = cfg->cmdline,
+			.acpi_rsdp = vm->acpi_rsdp,
+		};
+		return bzimage_load(&vm->mem, &a, &vm->boot);
+	}
+	case IMAGE_MULTIBOOT: {
+		struct multiboot_args a = {
+			.kernel = kernel, .cmdline = cfg->cmdline, .modules = cfg->initrd,
+		};
+		return multiboot_load(&vm->mem, &a, &vm->boot);
+	}
+	case IMAGE_AUTO:
+		break;
+	}
+	pr_err("%s: not an ELF, bzImage or multiboot image", kernel->path);
+	return -ENOEXEC;
+}
+
+int loader_stage_init(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->cfg;
+	struct image kernel, initrd = { 0 };
+	enum image_format fmt;
+	int ret;
+
+	vm->fail_status = VTLVM_EXIT_USAGE;
+	ret = image_read(cfg->kernel, &kernel);
+	if (ret)
+		return ret;
+	fmt = cfg->format != IMAGE_AUTO ? cfg->format : image_detect(&kernel);
+	/* Multiboot modules are a list, read by the multiboot loader itself. */
+	if (cfg->initrd && fmt != IMAGE_MULTIBOOT) {
+		ret = image_read(cfg->initrd, &initrd);
+		if (ret)
+			goto out;
+	}
+	ret = load_image(vm, fmt, &kernel, initrd.data ? &initrd : NULL);
+	if (!ret)
+		pr_debug("loaded %s as %s, entry %#llx", cfg->kernel, image_format_name(fmt),
+			 (unsigned long long)vm->boot.rip);
+out:
+	image_free(&initrd);
+	image_free(&kernel);
+	return ret;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vmm/config.h -- the effective configuration of one VM.
+ *
+ * Plain values and owned strings, filled by cli/ from the schema defaults,
+ * then the INI file, then the command line, and validated there; the VMM
+ * only reads it. config_free() in cli/config.c releases the strings.
+ */
+#ifndef VTLVM_CONFIG_H
+#define VTLVM_CONFIG_H
+
+#include "mem/gmem.h"
+#include "mem/loader.h"
+#include "vmm/types.h"
+
+enum serial_mode {
+	SERIAL_STDIO,	/* COM1 on stdin/stdout */
+	SERIAL_NONE,	/* COM1 present, output discarded */
+};
+
+struct vm_config {
+	/* [vm] */
+	u32 cpus;
+	u32 timeout_s;		/* 0: none */
+	char *kvm_dev;		/* normally /dev/kvm */
+	/* [memory] */
+	u64 mem_size;
+	enum mem_backend mem_backend;
+	/* [boot] */
+	char *kernel;
+	char *initrd;		/* multiboot: "path [args],path [args]" modules */
+	char *cmdline;
+	enum image_format format;
+	/* [console] */
+	enum serial_mode serial;
+	/* [security] */
+	char *user;		/* switch to this user after setup; NULL: keep */
+	/* [log] */
+	int log_level;
+	/* runtime only, from the command line */
+	int test_fd;		/* test channel, -1 if none */
+	char *config_path;	/* the INI file read, if any */
+};
+
+#endif /* VTLVM_CONFIG_H */

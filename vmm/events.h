@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vmm/events.h -- the VM's own event sources: the stop eventfd, SIGINT /
+ * SIGTERM / SIGHUP through a signalfd, and the vm:timeout timerfd.
+ *
+ * The stage blocks those signals (and the vCPU kick signal) in the calling
+ * thread before any vCPU thread exists, so every thread inherits the mask
+ * and the signals arrive only through the signalfd.
+ */
+#ifndef VTLVM_EVENTS_H
+#define VTLVM_EVENTS_H
+
+struct vm;
+
+int events_stage_init(struct vm *vm);
+void events_stage_exit(struct vm *vm);
+
+#endif /* VTLVM_EVENTS_H */

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+#define pr_fmt(fmt) "devices: " fmt
+#include "vmm/platform_glue.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "devices/serial8250.h"
+#include "devices/testdev.h"
+#include "vmm/kvm_sys.h"
+#include "vmm/log.h"
+#include "vmm/status.h"
+#include "vmm/vcpu.h"
+#include "vmm/vm.h"
+
+static void glue_set_irq(void *ctx, u32 gsi, int level)
+{
+	vm_set_irq(ctx, gsi, level);
+}
+
+static void glue_request_stop(void *ctx, int status, const char *why)
+{
+	vm_request_stop(ctx, status, why);
+}
+
+static int glue_caller(void *ctx, u32 *cpu, u64 *rdi)
+{
+	struct vcpu *vcpu = vcpu_self();
+	struct kvm_regs regs;
+	int ret;
+
+	(void)ctx;
+	if (!vcpu)
+		return -ESRCH;
+	ret = kvm_sys_ioctl(vcpu->vtl[vcpu->cur_vtl].fd, KVM_GET_REGS, &regs);
+	if (ret < 0)
+		return ret;
+	*cpu = vcpu->index;
+	*rdi = regs.rdi;
+	return 0;
+}
+
+static const struct platform_ops glue_ops = {
+	.set_irq = glue_set_irq,
+	.request_stop = glue_request_stop,
+	.caller = glue_caller,
+};
+
+/* Ports that guests poke for timing or POST codes: accept silently. */
+static void sink_read(void *dev, u64 off, void *data, u32 len)
+{
+	(void)dev, (void)off;
+	memset(data, 0xff, len);
+}
+
+static void sink_write(void *dev, u64 off, const void *data, u32 len)
+{
+	(void)dev, (void)off, (void)data, (void)len;
+}
+
+static const struct bus_ops sink_ops = { .read = sink_read, .write = sink_write };
+
+static int register_sinks(struct vm *vm)
+{
+	static const struct { u16 port, len; const char *name; } sinks[] = {
+		{ 0x80, 1, "post-code" },	/* Linux's io_delay() writes here */
+		{ 0xed, 1, "io-delay" },	/* the alternative io_delay port */
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(sinks); i++) {
+		int ret = bus_register(&vm->pio, sinks[i].port, sinks[i].len, &sink_ops, NULL,
+				       sinks[i].name);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int devices_stage_init(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->cfg;
+	struct vm_devices *d = &vm->dev;
+	int ret;
+
+	vm->fail_status = VTLVM_EXIT_HOST;
+	vm->platform = (struct platform) {
+		.ops = &glue_ops, .ctx = vm, .mem = &vm->mem, .nr_cpus = cfg->cpus,
+	};
+	d->serial = calloc(1, sizeof(*d->serial));
+	d->testdev = calloc(1, sizeof(*d->testdev));
+	if (!d->serial || !d->testdev)
+		return -ENOMEM;
+	ret = serial8250_init(d->serial, &vm->pio, SERIAL_COM1_PORT, SERIAL_COM1_IRQ,
+			      &vm->platform, cfg->serial == SERIAL_STDIO ? STDOUT_FILENO : -1);
+	if (!ret)
+		ret = testdev_init(d->testdev, &vm->pio, &vm->platform, cfg->test_fd);
+	if (!ret)
+		ret = register_sinks(vm);
+	if (ret)
+		pr_err("cannot set up devices: %s", strerror(-ret));
+	return ret;
+}
+
+void devices_stage_exit(struct vm *vm)
+{
+	struct vm_devices *d = &vm->dev;
+
+	if (d->testdev)
+		testdev_exit(d->testdev);
+	if (d->serial)
+		serial8250_exit(d->serial);
+	free(d->testdev);
+	free(d->serial);
+	memset(d, 0, sizeof(*d));
+}

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: MIT
+#define pr_fmt(fmt) "vcpu: " fmt
+#include "vmm/vcpu.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mem/layout.h"
+#include "mem/pgtable.h"
+#include "vmm/cpuid.h"
+#include "vmm/exit.h"
+#include "vmm/kvm_sys.h"
+#include "vmm/log.h"
+#include "vmm/status.h"
+
+static __thread struct vcpu *current_vcpu;
+
+struct vcpu *vcpu_self(void)
+{
+	return current_vcpu;
+}
+
+static void kick_handler(int sig)
+{
+	(void)sig;	/* its only job is to make KVM_RUN return -EINTR */
+}
+
+int vcpu_signals_init(void)
+{
+	struct sigaction sa = { .sa_handler = kick_handler };
+
+	sigemptyset(&sa.sa_mask);
+	return sigaction(VCPU_KICK_SIGNAL, &sa, NULL) ? -errno : 0;
+}
+
+/* Local APIC register offsets and LVT delivery modes (SDM vol. 3A, 11.5.1). */
+#define APIC_LVT0	0x350
+#define APIC_LVT1	0x360
+#define APIC_DM_NMI	0x400
+#define APIC_DM_EXTINT	0x700
+
+static int vcpu_init_lapic(struct vcpu *vcpu)
+{
+	struct kvm_lapic_state lapic;
+	u32 lvt0 = APIC_DM_EXTINT, lvt1 = APIC_DM_NMI;
+	int ret;
+
+	/* Virtual-wire mode on the BSP, as firmware leaves it: the PIC reaches LINT0. */
+	if (vcpu->index != 0)
+		return 0;
+	ret = kvm_sys_ioctl(vcpu->vtl[0].fd, KVM_GET_LAPIC, &lapic);
+	if (ret < 0)
+		return ret;
+	memcpy(&lapic.regs[APIC_LVT0], &lvt0, sizeof(lvt0));
+	memcpy(&lapic.regs[APIC_LVT1], &lvt1, sizeof(lvt1));
+	ret = kvm_sys_ioctl(vcpu->vtl[0].fd, KVM_SET_LAPIC, &lapic);
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * KVM serves its paravirtual MSRs (kvmclock...) whatever CPUID says unless
+ * told to enforce CPUID; vtlvm hides those leaves, so the MSRs must #GP too.
+ */
+static int vcpu_enforce_pv_cpuid(struct vcpu *vcpu)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_ENFORCE_PV_FEATURE_CPUID, .args[0] = 1 };
+	int ret = kvm_sys_ioctl(vcpu->vtl[0].fd, KVM_ENABLE_CAP, &cap);
+
+	return ret < 0 ? ret : 0;
+}
+
+static int vcpu_init_cpuid(struct vcpu *vcpu)
+{
+	struct kvm_cpuid2 *c = cpuid_for_vcpu(vcpu->vm->cpuid, vcpu->index, vcpu->vm->nr_vcpus);
+	int ret;
+
+	if (!c)
+		return -ENOMEM;
+	ret = kvm_sys_ioctl(vcpu->vtl[0].fd, KVM_SET_CPUID2, c);
+	free(c);
+	return ret < 0 ? ret : 0;
+}
+
+int vcpu_create(struct vm *vm, u32 index, struct vcpu **out)
+{
+	struct vcpu *vcpu = calloc(1, sizeof(*vcpu));
+	int ret;
+
+	if (!vcpu)
+		return -ENOMEM;
+	vcpu->vm = vm;
+	vcpu->index = index;
+	for (unsigned int i = 0; i < VTL_MAX; i++)
+		vcpu->vtl[i].fd = -1;
+	ret = kvm_sys_ioctl_val(vm->vtl[0].fd, KVM_CREATE_VCPU, index);
+	if (ret < 0) {
+		pr_err("cannot create vcpu%u: %s", index, strerror(-ret));
+		goto out_free;
+	}
+	vcpu->vtl[0].fd = ret;
+	ret = kvm_sys_map_run(vcpu->vtl[0].fd, vm->run_size, &vcpu->vtl[0].run);
+	if (ret) {
+		pr_err("cannot map kvm_run of vcpu%u: %s", index, strerror(-ret));
+		goto out_close;
+	}
+	ret = vcpu_init_cpuid(vcpu);
+	if (!ret && caps_has(&vm->caps, CAP_ENFORCE_PV_FEATURE_CPUID))
+		ret = vcpu_enforce_pv_cpuid(vcpu);
+	if (!ret)
+		ret = vcpu_init_lapic(vcpu);
+	if (ret) {
+		pr_err("cannot set up vcpu%u: %s", index, strerror(-ret));
+		goto out_unmap;
+	}
+	*out = vcpu;
+	return 0;
+out_unmap:
+	kvm_sys_unmap_run(vcpu->vtl[0].run, vm->run_size);
+out_close:
+	close(vcpu->vtl[0].fd);
+out_free:
+	free(vcpu);
+	return ret;
+}
+
+void vcpu_destroy(struct vcpu *vcpu)
+{
+	if (!vcpu)
+		return;
+	for (unsigned int i = 0; i < VTL_MAX; i++) {
+		kvm_sys_unmap_run(vcpu->vtl[i].run, vcpu->vm->run_size);
+		if (vcpu->vtl[i].fd >= 0)
+			close(vcpu->vtl[i].fd);
+	}
+	free(vcpu);
+}
+
+/* A flat segment from the boot GDT, with the cached fields KVM wants. */
+static void boot_segment(struct kvm_segment *s, u16 sel)
+{
+	u64 d = pgtable_gdt_entry(sel >> 3);
+
+	*s = (struct kvm_segment) {
+		.base = 0,
+		.limit = 0xffffffff,
+		.selector = sel,
+		.type = (d >> 40) & 0xf,
+		.present = (d >> 47) & 1,
+		.dpl = (d >> 45) & 3,
+		.db = (d >> 54) & 1,
+		.s = (d >> 44) & 1,
+		.l = (d >> 53) & 1,
+		.g = (d >> 55) & 1,
+	};
+}
+
+#define X86_CR0_PE	BIT(0)
+#define X86_CR0_MP	BIT(1)
+#define X86_CR0_ET	BIT(4)
+#define X86_CR0_NE	BIT(5)
+#define X86_CR0_WP	BIT(16)
+#define X86_CR0_PG	BIT(31)
+#define X86_CR4_PAE	BIT(5)
+#define X86_CR4_OSFXSR	BIT(9)
+#define X86_CR4_OSXMMEXCPT BIT(10)
+#define EFER_LME	BIT(8)
+#define EFER_LMA	BIT(10)
+#define EFER_NXE	BIT(11)
+
+static void boot_sregs(struct kvm_sregs *sr, enum boot_mode mode)
+{
+	u16 cs = mode == BOOT_MODE_LONG64 ? BOOT_CS64 : BOOT_CS32;
+
+	boot_segment(&sr->cs, cs);
+	boot_segment(&sr->ds, BOOT_DS);
+	sr->es = sr->fs = sr->gs = sr->ss = sr->ds;
+	/* VMX needs a usable TR even if the guest never switches tasks. */
+	sr->tr = (struct kvm_segment) { .limit = 0x67, .type = 11, .present = 1 };
+	sr->gdt.base = LAYOUT_GDT;
+	sr->gdt.limit = BOOT_GDT_ENTRIES * 8 - 1;
+	sr->idt.base = 0;
+	sr->idt.limit = 0;
+	if (mode == BOOT_MODE_LONG64) {
+		sr->cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | X86_CR0_WP |
+			  X86_CR0_PG;
+		sr->cr3 = LAYOUT_PGTABLE;
+		sr->cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+		sr->efer = EFER_LME | EFER_LMA | EFER_NXE;
+	} else {
+		sr->cr0 = X86_CR0_PE | X86_CR0_ET;
+		sr->cr3 = 0;
+		sr->cr4 = 0;
+		sr->efer = 0;
+	}
+}
+
+int vcpu_set_boot_state(struct vcpu *vcpu, const struct boot_state *bs)
+{
+	int fd = vcpu->vtl[0].fd;
+	struct kvm_sregs sregs;
+	struct kvm_regs regs = {
+		.rip = bs->rip, .rsp = bs->rsp, .rflags = 0x2,
+		.rax = bs->rax, .rbx = bs->rbx, .rsi = bs->rsi, .rdi = bs->rdi,
+	};
+	int ret;
+
+	ret = kvm_sys_ioctl(fd, KVM_GET_SREGS, &sregs);
+	if (ret < 0)
+		return ret;
+	boot_sregs(&sregs, bs->mode);
+	ret = kvm_sys_ioctl(fd, KVM_SET_SREGS, &sregs);
+	if (ret < 0)
+		return ret;
+	ret = kvm_sys_ioctl(fd, KVM_SET_REGS, &regs);
+	return ret < 0 ? ret : 0;
+}
+
+static void dump_segment(const char *name, const struct kvm_segment *s)
+{
+	pr_err("  %-3s sel %04x base %016llx limit %08x type %x p %u dpl %u db %u s %u l %u g %u",
+	       name, s->selector, (unsigned long long)s->base, s->limit, s->type, s->present,
+	       s->dpl, s->db, s->s, s->l, s->g);
+}
+
+void vcpu_dump(struct vcpu *vcpu, const char *why)
+{
+	struct vcpu_vtl *v = &vcpu->vtl[vcpu->cur_vtl];
+	struct kvm_regs r;
+	struct kvm_sregs s;
+
+	pr_err("vcpu%u (VTL%u): %s; last exit %s (%u)", vcpu->index, vcpu->cur_vtl, why,
+	       exit_reason_name(v->run->exit_reason), v->run->exit_reason);
+	if (kvm_sys_ioctl(v->fd, KVM_GET_REGS, &r) < 0 ||
+	    kvm_sys_ioctl(v->fd, KVM_GET_SREGS, &s) < 0) {
+		pr_err("  (registers unavailable)");
+		return;
+	}
+	pr_err("  RIP %016llx RSP %016llx RFLAGS %016llx", r.rip, r.rsp, r.rflags);
+	pr_err("  RAX %016llx RBX %016llx RCX %016llx RDX %016llx", r.rax, r.rbx, r.rcx, r.rdx);
+	pr_err("  RSI %016llx RDI %016llx RBP %016llx R8  %016llx", r.rsi, r.rdi, r.rbp, r.r8);
+	pr_err("  R9  %016llx R10 %016llx R11 %016llx R12 %016llx", r.r9, r.r10, r.r11, r.r12);
+	pr_err("  R13 %016llx R14 %016llx R15 %016llx", r.r13, r.r14, r.r15);
+	pr_err("  CR0 %016llx CR2 %016llx CR3 %016llx CR4 %016llx", s.cr0, s.cr2, s.cr3, s.cr4);
+	pr_err("  EFER %016llx APIC_BASE %016llx CR8 %llx", s.efer, s.apic_base, s.cr8);
+	dump_segment("CS", &s.cs);
+	dump_segment("SS", &s.ss);
+	dump_segment("DS", &s.ds);
+	dump_segment("TR", &s.tr);
+	pr_err("  GDT %016llx/%04x IDT %016llx/%04x", s.gdt.base, s.gdt.limit, s.idt.base,
+	       s.idt.limit);
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu *vcpu = arg;
+	struct vm *vm = vcpu->vm;
+	struct vcpu_vtl *v = &vcpu->vtl[0];
+	sigset_t set;
+
+	current_vcpu = vcpu;
+	sigemptyset(&set);
+	sigaddset(&set, VCPU_KICK_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+
+	while (!vm_stopping(vm)) {
+		struct vmm_exit e;
+		enum vcpu_action act;
+		int ret = kvm_sys_vcpu_run(v->fd, v->run);
+
+		if (ret) {
+			pr_err("vcpu%u: KVM_RUN: %s", vcpu->index, strerror(-ret));
+			vm_request_stop(vm, VTLVM_EXIT_HOST, "KVM_RUN failed");
+			break;
+		}
+		vcpu->nr_exits++;
+		if (exit_decode(v->run, vm->run_size, &e))
+			pr_err("vcpu%u: malformed %s exit from KVM", vcpu->index,
+			       exit_reason_name(v->run->exit_reason));
+		act = exit_handle(vcpu, &e);
+		if (act == VCPU_FATAL) {
+			vcpu_dump(vcpu, "cannot continue");
+			vm_request_stop(vm, VTLVM_EXIT_GUEST_CRASH, "guest crashed");
+			break;
+		}
+		if (act == VCPU_STOP)
+			break;
+	}
+	return NULL;
+}
+
+int vcpu_start(struct vcpu *vcpu)
+{
+	int ret = pthread_create(&vcpu->thread, NULL, vcpu_thread, vcpu);
+
+	if (ret)
+		return -ret;
+	vcpu->started = true;
+	return 0;
+}
+
+void vcpu_kick(struct vcpu *vcpu)
+{
+	for (unsigned int i = 0; i < VTL_MAX; i++)
+		if (vcpu->vtl[i].run)
+			__atomic_store_n(&vcpu->vtl[i].run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	if (vcpu->started)
+		pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
+}
+
+void vcpu_join(struct vcpu *vcpu)
+{
+	if (vcpu->started)
+		pthread_join(vcpu->thread, NULL);
+	vcpu->started = false;
+}

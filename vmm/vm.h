@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vmm/vm.h -- the partition: one KVM VM per Virtual Trust Level, one RAM
+ * backing, the device buses, the virtual processors and the event loop.
+ *
+ * Life cycle (cli/main.c drives it):
+ *   vm_create()  runs the init stages of vmm/init.c; nothing runs yet
+ *   (privileges are dropped by the caller here)
+ *   vm_run()     starts one thread per VP, runs the event loop on the calling
+ *                thread until something stops the VM, joins the VPs and
+ *                returns the exit status (vmm/status.h)
+ *   vm_destroy() undoes vm_create()
+ *
+ * Ownership: struct vm owns every fd and mapping it holds. After vm_run()
+ * starts the VPs, the buses and the layout are read-only; device state is
+ * guarded by each device's own lock; stop state is atomic.
+ *
+ * Only VTL0's VM exists at creation; vtl[1..] stay at fd -1 until the guest
+ * enables a higher VTL.
+ */
+#ifndef VTLVM_VM_H
+#define VTLVM_VM_H
+
+#include <stdatomic.h>
+
+#include "devices/bus.h"
+#include "devices/platform.h"
+#include "mem/gmem.h"
+#include "mem/layout.h"
+#include "mem/loader.h"
+#include "vmm/caps.h"
+#include "vmm/config.h"
+#include "vmm/loop.h"
+#include "vmm/types.h"
+
+#define VTL_MAX 2	/* VTL0 and VTL1; raising it is how VTL2 would come */
+
+struct vcpu;
+struct kvm_cpuid2;
+struct serial8250;
+struct testdev;
+struct cmos;
+struct fwcfg;
+struct acpi_pm;
+struct sysreset;
+
+struct vm_vtl {
+	int fd;			/* KVM VM fd, -1 until this VTL is enabled */
+};
+
+struct vm_devices {
+	struct serial8250 *serial;
+	struct testdev *testdev;
+	struct cmos *cmos;
+	struct fwcfg *fwcfg;
+	struct acpi_pm *pm;
+	struct sysreset *reset;
+};
+
+struct vm {
+	const struct vm_config *cfg;
+	int kvm_fd;
+	struct kvm_caps caps;
+	size_t run_size;		/* mmap size of struct kvm_run */
+	struct vm_vtl vtl[VTL_MAX];
+
+	struct layout layout;
+	struct gmem mem;
+	struct bus pio, mmio;
+	struct platform platform;	/* what devices see of the VM */
+	struct vm_devices dev;
+	struct boot_state boot;		/* BSP entry state from the loader */
+	gpa_t acpi_rsdp;
+	struct kvm_cpuid2 *cpuid;	/* base CPUID, patched per vCPU */
+
+	unsigned int nr_vcpus;
+	struct vcpu **vcpus;
+
+	struct loop loop;
+	struct loop_source stop_src, signal_src, timer_src, console_src, space_src;
+	int stop_efd;
+	atomic_bool stopping;
+	atomic_int stop_status;
+	u64 start_ns;			/* CLOCK_MONOTONIC at vm_create() */
+	int fail_status;		/* exit status for an init failure */
+	unsigned int stages_done;
+};
+
+int vm_create(const struct vm_config *cfg, struct vm **out) __must_check;
+/* The exit status vm_create()'s failure maps to (usage, host...). */
+int vm_create_fail_status(const struct vm *vm);
+int vm_run(struct vm *vm);
+void vm_destroy(struct vm *vm);
+/*
+ * Ask the VM to stop with this status. The first request wins; callable from
+ * any thread, including vCPU threads and device callbacks.
+ */
+void vm_request_stop(struct vm *vm, int status, const char *why);
+static inline bool vm_stopping(const struct vm *vm)
+{
+	return atomic_load(&vm->stopping);
+}
+
+/* Drive a GSI of VTL0's in-kernel irqchip. */
+void vm_set_irq(struct vm *vm, u32 gsi, int level);
+
+/* Init stages (vmm/init.c runs them in order, undoing on failure). */
+int vm_stage_kvm_init(struct vm *vm);
+void vm_stage_kvm_exit(struct vm *vm);
+int vm_stage_vtl0_init(struct vm *vm);
+void vm_stage_vtl0_exit(struct vm *vm);
+int vm_stage_mem_init(struct vm *vm);
+void vm_stage_mem_exit(struct vm *vm);
+int vm_stage_loop_init(struct vm *vm);
+void vm_stage_loop_exit(struct vm *vm);
+
+#endif /* VTLVM_VM_H */
