@@ -28,17 +28,22 @@ static void glue_request_stop(void *ctx, int status, const char *why)
 static int glue_caller(void *ctx, u32 *cpu, u64 *rdi)
 {
 	struct vcpu *vcpu = vcpu_self();
+	struct kvm_sregs sregs;
 	struct kvm_regs regs;
-	int ret;
+	int fd, ret;
 
 	(void)ctx;
 	if (!vcpu)
 		return -ESRCH;
-	ret = kvm_sys_ioctl(vcpu->vtl[vcpu->cur_vtl].fd, KVM_GET_REGS, &regs);
+	fd = vcpu->vtl[vcpu->cur_vtl].fd;
+	ret = kvm_sys_ioctl(fd, KVM_GET_REGS, &regs);
+	if (ret >= 0)
+		ret = kvm_sys_ioctl(fd, KVM_GET_SREGS, &sregs);
 	if (ret < 0)
 		return ret;
 	*cpu = vcpu->index;
-	*rdi = regs.rdi;
+	/* Outside long mode only EDI is architectural (multiboot guests run in 32-bit mode). */
+	*rdi = sregs.efer & BIT(10) ? regs.rdi : (u32)regs.rdi;
 	return 0;
 }
 
