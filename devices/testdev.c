@@ -140,6 +140,18 @@ static void debugcon_putc(struct testdev *t, char c)
 		debugcon_putc(t, c);
 }
 
+void testdev_note(struct testdev *t, const char *event, unsigned int cpu)
+{
+	char line[128];
+
+	if (t->channel_fd < 0)
+		return;
+	snprintf(line, sizeof(line), "%s %llu %u\n", event, now_ns(), cpu);
+	pthread_mutex_lock(&t->lock);
+	channel_line(t, line);
+	pthread_mutex_unlock(&t->lock);
+}
+
 static u32 le_value(const void *data, u32 len)
 {
 	u32 v = 0;

@@ -11,6 +11,7 @@
  *   done <ns> <cpu>
  *   console <ns> <text>               (a debug-console line)
  *   exit <ns> <status>                (test-exit port)
+ *   start <ns> <cpu>                  (the BSP is about to run its first instruction)
  * <ns> is CLOCK_MONOTONIC in nanoseconds. Without a channel, records are
  * logged instead. A malformed record (bad GPA) is logged and ignored.
  */
@@ -34,6 +35,8 @@ struct testdev {
 int testdev_init(struct testdev *t, struct bus *pio, const struct platform *plat,
 		 int channel_fd) __must_check;
 void testdev_exit(struct testdev *t);
+/* Write "<event> <ns> <cpu>" to the channel, if there is one (VMM milestones). */
+void testdev_note(struct testdev *t, const char *event, unsigned int cpu);
 /* Format one ucall as its channel line (without the newline); pure, for tests. */
 int testdev_format_ucall(char *buf, size_t size, const struct ucall *uc, unsigned long long ns,
 			 unsigned int cpu);

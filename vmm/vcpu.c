@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "devices/testdev.h"
 #include "mem/layout.h"
 #include "mem/pgtable.h"
 #include "vmm/cpuid.h"
@@ -170,7 +171,7 @@ static void boot_segment(struct kvm_segment *s, u16 sel)
 #define EFER_LMA	BIT(10)
 #define EFER_NXE	BIT(11)
 
-static void boot_sregs(struct kvm_sregs *sr, enum boot_mode mode)
+void vcpu_boot_sregs(struct kvm_sregs *sr, enum boot_mode mode)
 {
 	u16 cs = mode == BOOT_MODE_LONG64 ? BOOT_CS64 : BOOT_CS32;
 
@@ -210,7 +211,7 @@ int vcpu_set_boot_state(struct vcpu *vcpu, const struct boot_state *bs)
 	ret = kvm_sys_ioctl(fd, KVM_GET_SREGS, &sregs);
 	if (ret < 0)
 		return ret;
-	boot_sregs(&sregs, bs->mode);
+	vcpu_boot_sregs(&sregs, bs->mode);
 	ret = kvm_sys_ioctl(fd, KVM_SET_SREGS, &sregs);
 	if (ret < 0)
 		return ret;
@@ -264,6 +265,9 @@ static void *vcpu_thread(void *arg)
 	sigemptyset(&set);
 	sigaddset(&set, VCPU_KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	/* For the start-up benchmark: the moment the first guest instruction can run. */
+	if (vcpu->index == 0 && vm->dev.testdev)
+		testdev_note(vm->dev.testdev, "start", vcpu->index);
 
 	while (!vm_stopping(vm)) {
 		struct vmm_exit e;

@@ -17,6 +17,7 @@
 #include <pthread.h>
 
 #include "mem/loader.h"
+#include "vmm/uapi/kvm_compat.h"
 #include "vmm/types.h"
 #include "vmm/vm.h"
 
@@ -44,6 +45,8 @@ void vcpu_kick(struct vcpu *vcpu);
 void vcpu_join(struct vcpu *vcpu);
 /* Set registers for entry as the loader described (BSP only). */
 int vcpu_set_boot_state(struct vcpu *vcpu, const struct boot_state *bs) __must_check;
+/* The segment and control registers a boot mode starts with (pure). */
+void vcpu_boot_sregs(struct kvm_sregs *sr, enum boot_mode mode);
 /* Log the exit reason by name, GPRs, segments and control registers. */
 void vcpu_dump(struct vcpu *vcpu, const char *why);
 /* The VP whose thread is calling, or NULL outside VP threads. */

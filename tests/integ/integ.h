@@ -53,4 +53,7 @@ extern const unsigned int nr_guest_cases;
 extern const struct cli_case cli_cases[];
 extern const unsigned int nr_cli_cases;
 
+/* tests/integ/console.c: vtlvm on a pseudo-terminal; state is the build dir. */
+void test_console_pty(void **state);
+
 #endif /* VTLVM_INTEG_H */

@@ -323,7 +323,12 @@ int main(int argc, char **argv)
 	}
 	build_dir = argv[1];
 	probe_kvm();
-	tests = calloc(nr_guest_cases + nr_cli_cases, sizeof(*tests));
+	tests = calloc(nr_guest_cases + nr_cli_cases + 1, sizeof(*tests));
+	if (!filter || strstr("console-pty", filter))
+		tests[n++] = (struct CMUnitTest) {
+			.name = "console-pty", .test_func = test_console_pty,
+			.initial_state = (void *)build_dir,
+		};
 	for (unsigned int i = 0; i < nr_guest_cases; i++) {
 		if (filter && !strstr(guest_cases[i].name, filter))
 			continue;

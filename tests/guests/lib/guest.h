@@ -175,6 +175,11 @@ u32 apic_id(void);
 void smp_start_aps(void (*fn)(u32 apic_id));
 #define SMP_MAX_CPUS	16
 
+/* ---- ACPI (lib/power.c) ---- */
+u64 acpi_find_rsdp(void);		/* 0 if none in 0xE0000-0xFFFFF */
+u16 acpi_pm1a_cnt_port(void);		/* from the FADT; 0 if none */
+void guest_poweroff(void) __noreturn;	/* ACPI S5: vtlvm exits 0 */
+
 /* Provided by each guest. */
 void guest_main(void);
 
