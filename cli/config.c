@@ -565,6 +565,9 @@ void config_print_flag_help(FILE *out)
 		if (!k->flag)
 			continue;
 		snprintf(opt, sizeof(opt), "--%s %s", k->flag, k->metavar);
-		fprintf(out, "  %-34s %s [%s]\n", opt, k->help, k->key);
+		if (strlen(opt) > 34)
+			fprintf(out, "  %s\n  %-34s %s [%s]\n", opt, "", k->help, k->key);
+		else
+			fprintf(out, "  %-34s %s [%s]\n", opt, k->help, k->key);
 	}
 }

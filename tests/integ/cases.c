@@ -16,6 +16,25 @@ const struct guest_case guest_cases[] = {
 		.expect_done = true, .status = PASS,
 		.stdout_has = "hello from vtlvm test guest",
 	}, {
+		.name = "timeout",
+		.kernel = "@/guests/echo.elf",	/* idles forever without input */
+		.args = { "--timeout", "1" },
+		.stages = { { 1, 0 } },
+		.status = 12,
+		.stderr_has = { "timeout: the guest was still running after 1 s" },
+	}, {
+		.name = "run-as-user-nobody",
+		.kernel = "@/guests/hello.elf",
+		.args = { "--user", "nobody" },
+		.stages = { { 1, 0 }, { 2, 0x1234 } },
+		.expect_done = true, .status = PASS,
+	}, {
+		.name = "unknown-user",
+		.kernel = "@/guests/hello.elf",
+		.args = { "--user", "no-such-user-vtlvm" },
+		.status = 4,
+		.stderr_has = { "no user named 'no-such-user-vtlvm'" },
+	}, {
 		.name = "exceptions",
 		.kernel = "@/guests/exceptions.elf",
 		.stages = { { 1, 0 }, { 2, 0 }, { 3, 1 } },

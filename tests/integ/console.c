@@ -109,3 +109,28 @@ void test_console_pty(void **state)
 	close(master);
 	close(chan);
 }
+
+/* SIGTERM stops the VM cleanly with status 128 + 15, whatever the guest does. */
+void test_sigterm(void **state)
+{
+	const char *build = *state;
+	char ch[4096] = "", out[256] = "";
+	size_t ch_len = 0, out_len = 0;
+	int master, chan, wstatus;
+	pid_t pid;
+
+	(void)out;
+	(void)out_len;
+	if (access("/dev/kvm", R_OK | W_OK)) {
+		print_message("skipped: cannot open /dev/kvm: guest tests need KVM\n");
+		skip();
+	}
+	spawn_on_pty(build, &master, &chan, &pid);
+	assert_true(wait_for(chan, ch, sizeof(ch), &ch_len, "sync", 20000));
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(waitpid(pid, &wstatus, 0), pid);
+	assert_true(WIFEXITED(wstatus));
+	assert_int_equal(WEXITSTATUS(wstatus), 128 + SIGTERM);
+	close(master);
+	close(chan);
+}

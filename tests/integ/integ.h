@@ -55,5 +55,6 @@ extern const unsigned int nr_cli_cases;
 
 /* tests/integ/console.c: vtlvm on a pseudo-terminal; state is the build dir. */
 void test_console_pty(void **state);
+void test_sigterm(void **state);
 
 #endif /* VTLVM_INTEG_H */

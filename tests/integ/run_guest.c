@@ -311,6 +311,17 @@ static void probe_kvm(void)
 		close(fd);
 }
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Tests that drive vtlvm interactively (tests/integ/console.c). */
+static const struct {
+	const char *name;
+	void (*fn)(void **state);
+} special[] = {
+	{ "console-pty", test_console_pty },
+	{ "sigterm", test_sigterm },
+};
+
 int main(int argc, char **argv)
 {
 	struct CMUnitTest *tests;
@@ -323,12 +334,15 @@ int main(int argc, char **argv)
 	}
 	build_dir = argv[1];
 	probe_kvm();
-	tests = calloc(nr_guest_cases + nr_cli_cases + 1, sizeof(*tests));
-	if (!filter || strstr("console-pty", filter))
+	tests = calloc(nr_guest_cases + nr_cli_cases + ARRAY_SIZE(special), sizeof(*tests));
+	for (unsigned int i = 0; i < ARRAY_SIZE(special); i++) {
+		if (filter && !strstr(special[i].name, filter))
+			continue;
 		tests[n++] = (struct CMUnitTest) {
-			.name = "console-pty", .test_func = test_console_pty,
+			.name = special[i].name, .test_func = special[i].fn,
 			.initial_state = (void *)build_dir,
 		};
+	}
 	for (unsigned int i = 0; i < nr_guest_cases; i++) {
 		if (filter && !strstr(guest_cases[i].name, filter))
 			continue;
