@@ -37,7 +37,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 .PHONY: all run check check-unit check-integ bench check-hw valgrind deps deps-test clean
 .DELETE_ON_ERROR:
 
-all: $(BUILD)/vtlvm guests tools $(UNIT_BINS) $(BUILD)/integ/run_guest
+all: $(BUILD)/vtlvm $(BUILD)/san/vtlvm guests tools $(UNIT_BINS) $(BUILD)/integ/run_guest
 
 # ---- the VMM --------------------------------------------------------------
 $(BUILD)/obj/%.o: %.c
@@ -63,6 +63,11 @@ $(BUILD)/libvtlvm-san.a: $(SAN_OBJS)
 $(BUILD)/vtlvm: $(BUILD)/obj/cli/main.o $(BUILD)/libvtlvm.a
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# The same VMM built with ASan + UBSan: `make check` boots every guest with it too.
+$(BUILD)/san/vtlvm: $(BUILD)/san/cli/main.o $(BUILD)/libvtlvm-san.a
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
 # ---- unit tests (cmocka, ASan + UBSan) --------------------------------------
 # A test that defines __wrap_foo gets -Wl,--wrap=foo (multipath's %.o.wrap idea).

@@ -57,7 +57,10 @@ static void spawn_on_pty(const char *build, int *master, int *chan, pid_t *pid)
 	char vtlvm[512], kernel[512];
 	int c[2];
 
-	snprintf(vtlvm, sizeof(vtlvm), "%s/vtlvm", build);
+	if (getenv("VTLVM_BIN"))
+		snprintf(vtlvm, sizeof(vtlvm), "%s", getenv("VTLVM_BIN"));
+	else
+		snprintf(vtlvm, sizeof(vtlvm), "%s/vtlvm", build);
 	snprintf(kernel, sizeof(kernel), "%s/guests/echo.elf", build);
 	assert_int_equal(pipe(c), 0);
 	*pid = forkpty(master, NULL, NULL, NULL);

@@ -6,5 +6,7 @@ $(BUILD)/integ/run_guest: $(INTEG_SRCS) tests/integ/integ.h
 	@echo "  CC      $@"
 	$(Q)$(CC) $(HOST_CFLAGS) -Wno-missing-prototypes -o $@ $(INTEG_SRCS) -lcmocka -lutil
 
-check-integ: $(BUILD)/integ/run_guest $(BUILD)/vtlvm guests tools
+# Every case twice: the release build, then the ASan + UBSan build.
+check-integ: $(BUILD)/integ/run_guest $(BUILD)/vtlvm $(BUILD)/san/vtlvm guests tools
 	$(BUILD)/integ/run_guest $(BUILD)
+	VTLVM_BIN=$(BUILD)/san/vtlvm $(BUILD)/integ/run_guest $(BUILD)

@@ -4,6 +4,7 @@
  * each in a fresh vtlvm process.
  *
  * usage: run_guest BUILD_DIR [NAME-SUBSTRING]
+ * VTLVM_BIN=path runs another vtlvm binary (the sanitizer build) on the same cases.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +28,7 @@
 #define OUT_MAX (1 << 20)
 
 static const char *build_dir;
+static char vtlvm_bin[512];	/* $VTLVM_BIN, or BUILD_DIR/vtlvm */
 static char kvm_skip_reason[256];
 
 struct output {
@@ -234,7 +236,7 @@ static void test_guest(void **state)
 		print_message("skipped: %s\n", kvm_skip_reason);
 		skip();
 	}
-	snprintf(vtlvm, sizeof(vtlvm), "%s/vtlvm", build_dir);
+	snprintf(vtlvm, sizeof(vtlvm), "%s", vtlvm_bin);
 	argv[n++] = vtlvm;
 	argv[n++] = (char *)"run";
 	argv[n++] = (char *)"--config";
@@ -282,7 +284,7 @@ static void test_cli(void **state)
 		print_message("skipped: %s\n", kvm_skip_reason);
 		skip();
 	}
-	snprintf(vtlvm, sizeof(vtlvm), "%s/vtlvm", build_dir);
+	snprintf(vtlvm, sizeof(vtlvm), "%s", vtlvm_bin);
 	argv[n++] = vtlvm;
 	for (int i = 0; i < MAX_ARGS && c->args[i]; i++)
 		argv[n++] = (char *)expand(c->args[i], bufs[i], sizeof(bufs[i]));
@@ -333,6 +335,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	build_dir = argv[1];
+	if (getenv("VTLVM_BIN"))
+		snprintf(vtlvm_bin, sizeof(vtlvm_bin), "%s", getenv("VTLVM_BIN"));
+	else
+		snprintf(vtlvm_bin, sizeof(vtlvm_bin), "%s/vtlvm", build_dir);
+	print_message("vtlvm under test: %s\n", vtlvm_bin);
 	probe_kvm();
 	tests = calloc(nr_guest_cases + nr_cli_cases + ARRAY_SIZE(special), sizeof(*tests));
 	for (unsigned int i = 0; i < ARRAY_SIZE(special); i++) {
