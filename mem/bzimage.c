@@ -105,12 +105,20 @@ static int read_sizes(const struct image *img, const struct setup_header *h,
  * Where the protected-mode kernel goes, and how much memory from there it
  * needs. boot.rst, init_size: "if (relocatable_kernel) runtime_start =
  * align_up(load_address, kernel_alignment) else runtime_start = pref_address".
+ * A relocatable kernel also never runs below its pref_address: Linux's
+ * x86-64 decompressor moves itself up to LOAD_PHYSICAL_ADDR, which its
+ * header gives as pref_address, so the initrd must stay clear of that too.
  */
 static int choose_load(const struct image *img, const struct setup_header *h,
 		       struct bzimage_info *info)
 {
 	u64 align = h->kernel_alignment, runtime, end;
 
+	if (h->pref_address > LAYOUT_MAX_RAM) {
+		pr_err("%s: pref_address %#llx is beyond any guest RAM", img->path,
+		       (unsigned long long)h->pref_address);
+		return -ENOEXEC;
+	}
 	if (h->relocatable_kernel) {
 		if (!align || (align & (align - 1))) {
 			pr_err("%s: kernel_alignment %#llx is not a power of two", img->path,
@@ -118,18 +126,13 @@ static int choose_load(const struct image *img, const struct setup_header *h,
 			return -ENOEXEC;
 		}
 		info->load = LAYOUT_KERNEL;
-		runtime = ALIGN_UP(info->load, align);
+		runtime = MAX(ALIGN_UP(info->load, align), h->pref_address);
 	} else {
 		/*
 		 * pref_address: "A non-relocatable kernel will unconditionally
 		 * move itself and to run at this address."
 		 */
 		info->load = h->pref_address ? h->pref_address : LAYOUT_KERNEL;
-		if (info->load > LAYOUT_MAX_RAM) {
-			pr_err("%s: non-relocatable kernel wants pref_address %#llx, beyond any "
-			       "guest RAM", img->path, (unsigned long long)info->load);
-			return -ENOEXEC;
-		}
 		runtime = info->load;
 	}
 	end = MAX(info->load + info->kernel_size, runtime + h->init_size);

@@ -273,17 +273,24 @@ static void test_bzimage_parse_header_length(void **state)
 	assert_int_equal(bzimage_parse(&f->kernel, &info), -ENOEXEC);
 }
 
-/* A relocatable kernel stays at 1 MiB but runs from the next kernel_alignment boundary. */
+/*
+ * A relocatable kernel stays at 1 MiB but runs from the next kernel_alignment
+ * boundary, or from pref_address if that is higher (Linux's LOAD_PHYSICAL_ADDR).
+ */
 static void test_bzimage_parse_relocatable(void **state)
 {
 	struct fixture *f = *state;
 	struct bzimage_info info;
 
 	hdr(&f->kernel)->relocatable_kernel = 1;
-	hdr(&f->kernel)->pref_address = 0x1000000;
+	hdr(&f->kernel)->pref_address = 0;
 	assert_int_equal(bzimage_parse(&f->kernel, &info), 0);
 	assert_int_equal(info.load, LAYOUT_KERNEL);
 	assert_int_equal(info.load + info.mem_size, 0x200000 + T_INIT_SIZE);
+	hdr(&f->kernel)->pref_address = 0x1000000;
+	assert_int_equal(bzimage_parse(&f->kernel, &info), 0);
+	assert_int_equal(info.load, LAYOUT_KERNEL);
+	assert_int_equal(info.load + info.mem_size, 0x1000000 + T_INIT_SIZE);
 }
 
 static void test_bzimage_parse_bad_alignment(void **state)
