@@ -78,6 +78,43 @@ const struct guest_case guest_cases[] = {
 		.stages = { { 1, 0 } },
 		.status = 6,
 		.stderr_has = { "guest triple fault", "RIP 0000", "CR0 " },
+	}, {
+		/*
+		 * tests/guests/bzimage: the values repeat bzimage_test.h. Stage 5
+		 * (ACPI RSDP) needs the tables of devices/acpi.c.
+		 */
+		.name = "bzimage-boot",
+		.kernel = "@/guests/bzimage/bzImage",
+		.args = { "--initrd", "@/guests/bzimage/initrd.img",
+			  "--append", "console=ttyS0 rdinit=/init vtlvm.test=bzimage-boot" },
+		.stages = { { 1, 0x020f }, { 2, 50 }, { 3, 49156 }, { 4, 64 << 20 },
+			    { 5, ANY_VALUE } },
+		.expect_done = true, .status = PASS,
+		.stdout_has = "bzimage guest: command line "
+			      "\"console=ttyS0 rdinit=/init vtlvm.test=bzimage-boot\"",
+	}, {
+		.name = "bzimage-truncated",
+		.kernel = "@/testdata/bzimage-truncated",
+		.status = 2, .max_stderr_lines = 1,
+		.stderr_has = { "testdata/bzimage-truncated: truncated: 1024 bytes of setup" },
+	}, {
+		.name = "bzimage-protocol-too-old",
+		.kernel = "@/testdata/bzimage-proto-2.11",
+		.status = 2, .max_stderr_lines = 1,
+		.stderr_has = { "testdata/bzimage-proto-2.11: boot protocol 2.11 is too old" },
+	}, {
+		.name = "bzimage-no-64bit-entry",
+		.kernel = "@/testdata/bzimage-no-kernel64",
+		.status = 2, .max_stderr_lines = 1,
+		.stderr_has = { "testdata/bzimage-no-kernel64: boot protocol 2.15 kernel has no "
+				"64-bit entry point" },
+	}, {
+		.name = "bzimage-memory-too-small-for-init-size",
+		.kernel = "@/testdata/bzimage-init-size-16M",
+		.args = { "--memory", "8M" },
+		.status = 2, .max_stderr_lines = 1,
+		.stderr_has = { "testdata/bzimage-init-size-16M: kernel with its init_size "
+				"[0x100000, 0x1100000) does not fit in guest RAM (8 MiB)" },
 	},
 };
 const unsigned int nr_guest_cases = sizeof(guest_cases) / sizeof(guest_cases[0]);
