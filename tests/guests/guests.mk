@@ -40,3 +40,4 @@ $(BUILD)/guests/%.o: tests/guests/%.c
 $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o $(GUEST_ENTRY) $(GUEST_LIB) tests/guests/lib/guest.ld
 	@echo "  CC      $@"
 	$(Q)$(CC) $(GUEST_LDFLAGS) -Wl,-T,tests/guests/lib/guest.ld -o $@ $(GUEST_ENTRY) $< $(GUEST_LIB)
+include tests/guests/multiboot/multiboot.mk
