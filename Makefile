@@ -119,7 +119,8 @@ clean:
 
 # ---- test data: broken images for the bad-input tests ------------------------
 .PHONY: tools
-tools: $(BUILD)/testdata/truncated.elf $(BUILD)/testdata/garbage.bin $(BUILD)/testdata/big.elf
+tools: $(BUILD)/testdata/truncated.elf $(BUILD)/testdata/garbage.bin $(BUILD)/testdata/big.elf \
+       $(MB_TESTDATA)
 
 $(BUILD)/testdata/truncated.elf: $(BUILD)/guests/hello.elf
 	@mkdir -p $(@D)

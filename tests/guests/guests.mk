@@ -41,3 +41,4 @@ $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o $(GUEST_ENTRY) $(GUEST_LIB) tests/gue
 	@echo "  CC      $@"
 	$(Q)$(CC) $(GUEST_LDFLAGS) -Wl,-T,tests/guests/lib/guest.ld -o $@ $(GUEST_ENTRY) $< $(GUEST_LIB)
 include tests/guests/bzimage/bzimage.mk
+include tests/guests/multiboot/multiboot.mk

@@ -115,6 +115,36 @@ const struct guest_case guest_cases[] = {
 		.status = 2, .max_stderr_lines = 1,
 		.stderr_has = { "testdata/bzimage-init-size-16M: kernel with its init_size "
 				"[0x100000, 0x1100000) does not fit in guest RAM (8 MiB)" },
+	}, {
+		/*
+		 * tests/guests/multiboot/mbtest.c expects this command line and
+		 * these two modules. Its stages: 1 the info flags (0x24d: memory,
+		 * cmdline, mods, mmap, boot loader name), 2 RAM in bytes, 3 the
+		 * command line's length, 4 the module count. The runner expands
+		 * "@/" at the start of an argument and after each comma.
+		 */
+		.name = "multiboot-elf",
+		.kernel = "@/guests/multiboot.elf",
+		.args = { "--append", "mbtest a=1 b=two,three", "--initrd",
+			  "@/testdata/mb-mod1.bin arg1 x=1,@/testdata/mb-mod2.bin" },
+		.stages = { { 1, 0x24d }, { 2, 64 << 20 }, { 3, 22 }, { 4, 2 } },
+		.expect_done = true, .status = PASS,
+	}, {
+		.name = "multiboot-elf-ram-above-4g",
+		.kernel = "@/guests/multiboot.elf",
+		.args = { "--append", "mbtest a=1 b=two,three", "--initrd",
+			  "@/testdata/mb-mod1.bin arg1 x=1,@/testdata/mb-mod2.bin",
+			  "--memory", "3200M" },
+		.stages = { { 1, 0x24d }, { 2, 3200ULL << 20 }, { 3, 22 }, { 4, 2 } },
+		.expect_done = true, .status = PASS,
+	}, {
+		.name = "multiboot-aout-kludge",
+		.kernel = "@/guests/multiboot-aout.bin",
+		.args = { "--append", "mbtest a=1 b=two,three", "--initrd",
+			  "@/testdata/mb-mod1.bin arg1 x=1,@/testdata/mb-mod2.bin",
+			  "--memory", "40M" },
+		.stages = { { 1, 0x24d }, { 2, 40 << 20 }, { 3, 22 }, { 4, 2 } },
+		.expect_done = true, .status = PASS,
 	},
 };
 const unsigned int nr_guest_cases = sizeof(guest_cases) / sizeof(guest_cases[0]);
@@ -229,6 +259,46 @@ const struct cli_case cli_cases[] = {
 		.name = "caps",
 		.args = { "caps" },
 		.status = 0, .stdout_has = "KVM_CAP_IRQCHIP",
+		.needs_kvm = true,
+	}, {
+		.name = "multiboot-bad-checksum",
+		.args = { "run", "--kernel", "@/testdata/mb-badsum.bin" },
+		.status = 2,
+		.stderr_has = { "mb-badsum.bin: not an ELF, bzImage or multiboot image" },
+		.needs_kvm = true,
+	}, {
+		.name = "multiboot-unsupported-flag",
+		.args = { "run", "--kernel", "@/testdata/mb-badflag.elf" },
+		.status = 2,
+		.stderr_has = { "mb-badflag.elf: multiboot kernel requires an unknown feature "
+				"(flags bit 5)" },
+		.needs_kvm = true,
+	}, {
+		.name = "multiboot-missing-module",
+		.args = { "run", "--kernel", "@/guests/multiboot.elf", "--initrd",
+			  "/nonexistent/mb-mod.bin arg=1" },
+		.status = 2, .stderr_has = { "/nonexistent/mb-mod.bin: cannot open" },
+		.needs_kvm = true,
+	}, {
+		.name = "multiboot-empty-module",
+		.args = { "run", "--kernel", "@/guests/multiboot.elf", "--initrd",
+			  "@/testdata/mb-mod1.bin,,x,,, arg" },
+		.status = 2,
+		.stderr_has = { "multiboot.elf: module list has an element without a path: ' arg'" },
+		.needs_kvm = true,
+	}, {
+		.name = "multiboot-aout-outside-file",
+		.args = { "run", "--kernel", "@/testdata/mb-aout-outside-file.bin" },
+		.status = 2,
+		.stderr_has = { "mb-aout-outside-file.bin: truncated: multiboot load_end_addr" },
+		.needs_kvm = true,
+	}, {
+		.name = "multiboot-aout-outside-ram",
+		.args = { "run", "--kernel", "@/testdata/mb-aout-outside-ram.bin",
+			  "--memory", "64M" },
+		.status = 2,
+		.stderr_has = { "mb-aout-outside-ram.bin: multiboot kernel [0x100000, 0xf0000000) "
+				"does not fit in guest RAM (64 MiB)" },
 		.needs_kvm = true,
 	},
 };

@@ -59,12 +59,23 @@ static void result_free(struct result *r)
 	free(r->chan.buf);
 }
 
-/* "@/x" -> "<build>/x"; other strings unchanged (static storage per call slot). */
+/*
+ * "@/" at the start of s or after a comma (multiboot module lists) becomes
+ * "<build>/"; the result lives in buf.
+ */
 static const char *expand(const char *s, char *buf, size_t size)
 {
-	if (strncmp(s, "@/", 2))
-		return s;
-	snprintf(buf, size, "%s/%s", build_dir, s + 2);
+	size_t n = 0;
+
+	for (const char *p = s; *p && n + 1 < size; p++) {
+		if (p[0] == '@' && p[1] == '/' && (p == s || p[-1] == ',')) {
+			n += snprintf(buf + n, size - n, "%s/", build_dir);
+			p++;
+			continue;
+		}
+		buf[n++] = *p;
+	}
+	buf[n < size ? n : size - 1] = '\0';
 	return buf;
 }
 
