@@ -170,7 +170,7 @@ struct madt_iso {
 	u16 flags;
 } __packed;
 
-/* MPS INTI flags (5.2.12.5, table 5.26): polarity in bits 1:0, trigger mode in 3:2. */
+/* MPS INTI flags (5.2.12.5): polarity in bits 1:0, trigger mode in 3:2. */
 #define MPS_INTI_CONFORMS	0
 #define MPS_INTI_ACTIVE_HIGH	0x1
 #define MPS_INTI_LEVEL		(0x3 << 2)
@@ -183,11 +183,16 @@ struct madt_lapic_nmi {
 
 #define MADT_UID_ALL		0xff
 #define IOAPIC_ID		0
-#define ISA_IRQ_TIMER		0
-#define GSI_TIMER		2	/* the in-kernel IOAPIC wires the PIT to pin 2 */
 
+/*
+ * ISA IRQs are identity-mapped to GSIs, except for what is listed here.
+ * There is no IRQ0 -> GSI2 override as on QEMU: vtlvm keeps KVM's default
+ * GSI routing, in which the in-kernel PIT's GSI 0 is IOAPIC pin 0
+ * (tests/guests/pit_irq.c checks the PIT interrupt arrives where the MADT
+ * says). The SCI is level-triggered and, unlike the ACPI default (active
+ * low, 5.2.9 SCI_INT), active high like every KVM IOAPIC input.
+ */
 static const struct madt_iso madt_overrides[] = {
-	{ MADT_ISO, sizeof(struct madt_iso), 0, ISA_IRQ_TIMER, GSI_TIMER, MPS_INTI_CONFORMS },
 	{ MADT_ISO, sizeof(struct madt_iso), 0, ACPI_SCI_IRQ, ACPI_SCI_IRQ,
 	  MPS_INTI_LEVEL | MPS_INTI_ACTIVE_HIGH },
 };

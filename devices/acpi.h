@@ -3,7 +3,7 @@
  * devices/acpi.h -- the ACPI tables that describe the machine: RSDP (at the
  * start of the BIOS area, where scanning kernels find it), XSDT, FADT with
  * the PM register blocks and the reset register, FACS, MADT (one local APIC
- * per vCPU, the IOAPIC, ISA overrides) and a DSDT holding \_S5 so that
+ * per vCPU, the IOAPIC, the SCI's override) and a DSDT holding \_S5 so that
  * guests can power off. References: ACPI 6.5, chapter 5.
  *
  * The tables are built once, in a host buffer, and copied into guest memory
