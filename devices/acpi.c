@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#define pr_fmt(fmt) "acpi: " fmt
 #include "devices/acpi.h"
 
 #include <errno.h>
@@ -7,6 +8,7 @@
 
 #include "devices/cmos.h"
 #include "mem/layout.h"
+#include "vmm/log.h"
 
 /* ACPI is little-endian (ACPI 6.5 section 5.2), and so is the only host architecture. */
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "tables are built in host order");
@@ -64,7 +66,7 @@ struct acpi_xsdt {
 	u64 entry[ACPI_XSDT_ENTRIES];
 } __packed;
 
-/* Fixed ACPI Description Table, revision 6 (ACPI 6.5 section 5.2.9, table 5.9). */
+/* Fixed ACPI Description Table, revision 6 (ACPI 6.5 section 5.2.9, "FADT Format"). */
 struct acpi_fadt {
 	struct acpi_header h;
 	u32 firmware_ctrl;
@@ -99,8 +101,8 @@ _Static_assert(sizeof(struct acpi_fadt) == 276, "FADT revision 6 is 276 bytes");
 _Static_assert(offsetof(struct acpi_fadt, flags) == 112, "FADT layout");
 _Static_assert(offsetof(struct acpi_fadt, x_dsdt) == 140, "FADT layout");
 
-/* FADT fixed feature flags (ACPI 6.5 section 5.2.9, table 5.10). */
-#define FADT_F_WBINVD		BIT(0)	/* KVM executes WBINVD */
+/* FADT Flags (ACPI 6.5 section 5.2.9, "Fixed ACPI Description Table Fixed Feature Flags"). */
+#define FADT_F_WBINVD		BIT(0)	/* new systems "must set this field" */
 #define FADT_F_PROC_C1		BIT(2)	/* C1 is HLT */
 #define FADT_F_PWR_BUTTON	BIT(4)	/* 1: no fixed-feature power button */
 #define FADT_F_SLP_BUTTON	BIT(5)	/* 1: no fixed-feature sleep button */
@@ -451,7 +453,12 @@ int acpi_build(const struct gmem *m, gpa_t base, u64 size, const struct acpi_des
 	u8 *buf;
 	int ret;
 
-	if (!IS_ALIGNED(base, 16) || !d->nr_cpus || d->nr_cpus > ACPI_MAX_CPUS)
+	if (!d->nr_cpus || d->nr_cpus > ACPI_MAX_CPUS) {
+		pr_err("cannot describe %u CPUs: the MADT holds 1 to %u", d->nr_cpus,
+		       ACPI_MAX_CPUS);
+		return -EINVAL;
+	}
+	if (!IS_ALIGNED(base, 16))
 		return -EINVAL;
 	used = acpi_place(&c, base);
 	if (used > size)

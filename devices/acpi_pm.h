@@ -30,9 +30,9 @@
 #include "devices/bus.h"
 #include "devices/platform.h"
 
-/* PM1 status (ACPI 6.5 section 4.8.3.1.1, table 4.11) */
+/* PM1 status (ACPI 6.5 section 4.8.3.1.1, "PM1 Status Registers") */
 #define ACPI_PM1_TMR_STS	BIT(0)
-/* PM1 control (section 4.8.3.2.1, table 4.13) */
+/* PM1 control (section 4.8.3.2.1, "PM1 Control Registers") */
 #define ACPI_PM1_SCI_EN		BIT(0)
 #define ACPI_PM1_BM_RLD		BIT(1)
 #define ACPI_PM1_GBL_RLS	BIT(2)	/* write-only: no firmware to tell */

@@ -83,7 +83,7 @@ static const u8 *xsdt_find(const u8 *xsdt, const char *sig)
 	return NULL;
 }
 
-/* FADT fields by offset (5.2.9, table 5.9). */
+/* FADT fields by offset (ACPI 6.5 section 5.2.9). */
 static void check_fadt(const u8 *f)
 {
 	const u8 *facs = (const u8 *)(u64)rd32(f + 36);

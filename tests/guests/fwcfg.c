@@ -107,9 +107,10 @@ static u32 dma(u32 control, u32 len, void *buf)
 
 static void check_dma(u16 e820_key, u32 size)
 {
+	u32 select_read = e820_key << 16 | FW_CFG_DMA_SELECT | FW_CFG_DMA_READ;
 	char sig[4];
 
-	GUEST_ASSERT_EQ(dma(e820_key << 16 | FW_CFG_DMA_SELECT | FW_CFG_DMA_READ, size, dma_map), 0);
+	GUEST_ASSERT_EQ(dma(select_read, size, dma_map), 0);
 	GUEST_ASSERT(!memcmp(dma_map, pio_map, size));
 	GUEST_ASSERT_EQ(dma(FW_CFG_SIGNATURE << 16 | FW_CFG_DMA_SELECT | FW_CFG_DMA_SKIP, 2, 0), 0);
 	GUEST_ASSERT_EQ(dma(FW_CFG_DMA_READ, 2, sig), 0);
