@@ -7,7 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "devices/acpi_pm.h"
+#include "devices/cmos.h"
+#include "devices/fwcfg.h"
 #include "devices/serial8250.h"
+#include "devices/sysreset.h"
 #include "devices/testdev.h"
 #include "vmm/kvm_sys.h"
 #include "vmm/log.h"
@@ -95,12 +99,24 @@ int devices_stage_init(struct vm *vm)
 	};
 	d->serial = calloc(1, sizeof(*d->serial));
 	d->testdev = calloc(1, sizeof(*d->testdev));
-	if (!d->serial || !d->testdev)
+	d->cmos = calloc(1, sizeof(*d->cmos));
+	d->fwcfg = calloc(1, sizeof(*d->fwcfg));
+	d->pm = calloc(1, sizeof(*d->pm));
+	d->reset = calloc(1, sizeof(*d->reset));
+	if (!d->serial || !d->testdev || !d->cmos || !d->fwcfg || !d->pm || !d->reset)
 		return -ENOMEM;
 	ret = serial8250_init(d->serial, &vm->pio, SERIAL_COM1_PORT, SERIAL_COM1_IRQ,
 			      &vm->platform, cfg->serial == SERIAL_STDIO ? STDOUT_FILENO : -1);
 	if (!ret)
 		ret = testdev_init(d->testdev, &vm->pio, &vm->platform, cfg->test_fd);
+	if (!ret)
+		ret = cmos_init(d->cmos, &vm->pio, &vm->layout, cfg->cpus);
+	if (!ret)
+		ret = fwcfg_init(d->fwcfg, &vm->pio, &vm->platform);
+	if (!ret)
+		ret = acpi_pm_init(d->pm, &vm->pio, &vm->platform);
+	if (!ret)
+		ret = sysreset_init(d->reset, &vm->pio, &vm->platform);
 	if (!ret)
 		ret = register_sinks(vm);
 	if (ret)
@@ -112,10 +128,23 @@ void devices_stage_exit(struct vm *vm)
 {
 	struct vm_devices *d = &vm->dev;
 
+	/* Each exit copes with a device that calloc() zeroed but init never reached. */
+	if (d->reset)
+		sysreset_exit(d->reset);
+	if (d->pm)
+		acpi_pm_exit(d->pm);
+	if (d->fwcfg)
+		fwcfg_exit(d->fwcfg);
+	if (d->cmos)
+		cmos_exit(d->cmos);
 	if (d->testdev)
 		testdev_exit(d->testdev);
 	if (d->serial)
 		serial8250_exit(d->serial);
+	free(d->reset);
+	free(d->pm);
+	free(d->fwcfg);
+	free(d->cmos);
 	free(d->testdev);
 	free(d->serial);
 	memset(d, 0, sizeof(*d));

@@ -145,6 +145,53 @@ const struct guest_case guest_cases[] = {
 			  "--memory", "40M" },
 		.stages = { { 1, 0x24d }, { 2, 40 << 20 }, { 3, 22 }, { 4, 2 } },
 		.expect_done = true, .status = PASS,
+	}, {
+		/* Powering off through PM1a_CNT ends the VM before any DONE: status 0. */
+		.name = "acpi-1cpu",
+		.kernel = "@/guests/acpi.elf",
+		.stages = { { 1, 0xe0000 }, { 2, 1 }, { 3, 5 } },
+		.status = 0,
+	}, {
+		.name = "acpi-2cpus",
+		.kernel = "@/guests/acpi.elf",
+		.args = { "--cpus", "2" },
+		.stages = { { 1, 0xe0000 }, { 2, 2 }, { 3, 5 } },
+		.status = 0,
+	}, {
+		/* Whatever GSI the MADT gives ISA IRQ0, the PIT's interrupts arrive there. */
+		.name = "pit-irq0-where-madt-says",
+		.kernel = "@/guests/pit_irq.elf",
+		.stages = { { 1, ANY_VALUE }, { 2, ANY_VALUE } },
+		.expect_done = true, .status = PASS,
+	}, {
+		.name = "fwcfg",
+		.kernel = "@/guests/fwcfg.elf",
+		.args = { "--cpus", "2", "--memory", "96M" },
+		/* ID 3: traditional and DMA; 4 e820 entries below 4 GiB. */
+		.stages = { { 1, 3 }, { 2, 96 << 20 }, { 3, 4 }, { 4, 0 } },
+		.expect_done = true, .status = PASS,
+		.stderr_has = { "dma write to item 0x0000 refused",
+				"dma read of 4 bytes to 0xe0000000: not guest RAM" },
+	}, {
+		.name = "rtc",
+		.kernel = "@/guests/rtc.elf",
+		/* 63 MiB above 1 MiB, in KiB */
+		.stages = { { 1, ANY_VALUE }, { 2, ANY_VALUE }, { 3, 2030 }, { 4, 63 * 1024 },
+			    { 5, 0 } },
+		.expect_done = true, .status = PASS,
+	}, {
+		/* A reset ends vtlvm with status 10 (VTLVM_EXIT_RESET), before any DONE. */
+		.name = "reset-cf9",
+		.kernel = "@/guests/reset.elf",
+		.args = { "--append", "cf9" },
+		.stages = { { 1, 0 } },
+		.status = 10,
+	}, {
+		.name = "reset-kbd",
+		.kernel = "@/guests/reset.elf",
+		.args = { "--append", "kbd" },
+		.stages = { { 1, 0 } },
+		.status = 10,
 	},
 };
 const unsigned int nr_guest_cases = sizeof(guest_cases) / sizeof(guest_cases[0]);
