@@ -461,12 +461,16 @@ static void assert_cfg_equal(const struct vm_config *a, const struct vm_config *
 	assert_int_equal(a->log_level, b->log_level);
 }
 
+/* config_print() into a malloc()ed string. */
 static char *print_to_string(const struct vm_config *cfg)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	/* static: gcc 12's -Wdangling-pointer mistakes &text given to open_memstream */
+	static char *text;
+	static size_t len;
+	FILE *f;
 
+	text = NULL;
+	f = open_memstream(&text, &len);
 	assert_non_null(f);
 	config_print(cfg, f);
 	fclose(f);
