@@ -97,6 +97,31 @@ static void build_options(struct option *opts, size_t max)
 	opts[n] = (struct option) { 0 };
 }
 
+/*
+ * Report getopt's ':' (missing argument) or '?' (unknown option). For a long
+ * option optopt is 0 or the option's val, which is no character to print, so
+ * name the word itself; a short option may sit inside a group ("-vz").
+ */
+static int bad_option(int c, char **argv)
+{
+	const char *word = argv[optind - 1];
+	bool is_long;
+
+	if (c == ':')	/* optind has moved past the option's word */
+		is_long = !strncmp(word, "--", 2);
+	else		/* 'c', 'v' and 'q' only fail as --config, --verbose, --quiet */
+		is_long = !optopt || optopt >= OPT_PRINT_CONFIG || strchr("cvq", optopt);
+	if (c == ':' && is_long)
+		pr_err("%s: missing argument (see vtlvm --help)", word);
+	else if (c == ':')
+		pr_err("-%c: missing argument (see vtlvm --help)", optopt);
+	else if (is_long)
+		pr_err("unknown option '%s' (see vtlvm --help)", word);
+	else
+		pr_err("unknown option '-%c' (see vtlvm --help)", optopt);
+	return -EINVAL;
+}
+
 /* One getopt result; 1 means "stop: help or version". */
 static int handle_opt(struct cli_args *a, int c, char **argv)
 {
@@ -110,15 +135,9 @@ static int handle_opt(struct cli_args *a, int c, char **argv)
 	case OPT_TEST_CHANNEL:	return parse_test_channel(optarg, &a->test_fd);
 	case OPT_HELP:		a->cmd = CMD_HELP; return 1;
 	case OPT_VERSION:	a->cmd = CMD_VERSION; return 1;
+	case ':':
 	case '?':
-		if (optopt && short_flag(optopt))
-			pr_err("-%c: missing argument (see vtlvm --help)", optopt);
-		else if (optopt)
-			pr_err("unknown option '-%c' (see vtlvm --help)", optopt);
-		else
-			pr_err("unknown option '%s' or missing argument (see vtlvm --help)",
-			       argv[optind - 1]);
-		return -EINVAL;
+		return bad_option(c, argv);
 	}
 	flag = c >= OPT_SCHEMA ? config_flag(c - OPT_SCHEMA) : short_flag(c);
 	if (!flag) {
@@ -158,9 +177,10 @@ int args_parse(int argc, char **argv, struct cli_args *a)
 		argv++;
 		argc--;
 	}
-	optind = 1;
+	/* 0, not 1: glibc then also forgets a half-parsed "-xyz" from an earlier call. */
+	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+c:k:i:a:m:vq", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:c:k:i:a:m:vq", opts, NULL)) != -1) {
 		ret = handle_opt(a, c, argv);
 		if (ret)
 			return ret > 0 ? 0 : ret;

@@ -35,7 +35,11 @@ struct cli_args {
 	int verbosity;		/* +1 per -v, -1 per -q */
 };
 
-/* 0, or -EINVAL after printing one line that names the bad argument. */
+/*
+ * 0, or after printing one line that names the bad argument: -EINVAL, -EBADF
+ * (--test-channel names a closed fd) or -E2BIG (over ARGS_MAX_OVERRIDES flags).
+ * Safe to call more than once: getopt's state is reset each time.
+ */
 int args_parse(int argc, char **argv, struct cli_args *a) __must_check;
 void args_usage(FILE *out);
 

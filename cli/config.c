@@ -502,6 +502,7 @@ static void print_value(const struct vm_config *cfg, const struct cfg_key *k, FI
 	const void *field = (const char *)cfg + k->offset;
 	const char *s;
 	u64 size;
+	char q;
 
 	switch (k->type) {
 	case CFG_U32:
@@ -528,7 +529,10 @@ static void print_value(const struct vm_config *cfg, const struct cfg_key *k, FI
 	case CFG_PATH:
 	case CFG_PATHLIST:
 		s = *(char *const *)field;
-		fprintf(out, "\"%s\"", s ? s : "");
+		s = s ? s : "";
+		/* iniparser has no escapes: a value holding '"' can only be quoted with '\''. */
+		q = strchr(s, '"') && !strchr(s, '\'') ? '\'' : '"';
+		fprintf(out, "%c%s%c", q, s, q);
 		break;
 	}
 }

@@ -161,6 +161,16 @@ static void serial_write_reg(struct serial8250 *s, u64 off, u8 v)
 	}
 }
 
+/* The guest emptied the receive buffer: let held-back host input come again. */
+static void rx_resume(struct serial8250 *s)
+{
+	if (s->rx_throttled && !s->rx_count) {
+		s->rx_throttled = false;
+		if (s->space_cb)
+			s->space_cb(s->space_ctx);
+	}
+}
+
 static void serial_read(void *dev, u64 off, void *data, u32 len)
 {
 	struct serial8250 *s = dev;
@@ -170,11 +180,8 @@ static void serial_read(void *dev, u64 off, void *data, u32 len)
 	pthread_mutex_lock(&s->lock);
 	*(u8 *)data = serial_read_reg(s, off, &drained);
 	serial_update_irq(s);
-	if (drained && s->rx_throttled) {
-		s->rx_throttled = false;
-		if (s->space_cb)
-			s->space_cb(s->space_ctx);
-	}
+	if (drained)
+		rx_resume(s);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -186,6 +193,7 @@ static void serial_write(void *dev, u64 off, const void *data, u32 len)
 	pthread_mutex_lock(&s->lock);
 	serial_write_reg(s, off, *(const u8 *)data);
 	serial_update_irq(s);
+	rx_resume(s);	/* an FCR receive-FIFO clear drains it too */
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -9,8 +9,10 @@
  *                                (v << 1) | 1, as QEMU's isa-debug-exit
  *   port 0xe9                    debug console: bytes, flushed per line;
  *                                reads return 0xe9 (Bochs convention)
- *   port 0xe8 (any size)         ucall: RDI holds the guest-physical address
- *                                of a struct ucall (KVM selftests' convention)
+ *   port 0xe8 (1 byte, any value) ucall: RDI holds the guest-physical address
+ *                                of a struct ucall (KVM selftests' convention);
+ *                                a wider access would reach 0xe9/0xea too and
+ *                                is not claimed
  *   port 0xea                    null port: writes ignored, reads 0, no
  *                                warning (exit-cost benchmarks)
  */

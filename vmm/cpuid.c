@@ -94,8 +94,14 @@ struct kvm_cpuid2 *cpuid_for_vcpu(const struct kvm_cpuid2 *base, u32 index, u32 
 			e->edx |= BIT(28);	/* HTT: the package field is valid */
 		e->ecx |= BIT(31);		/* running under a hypervisor */
 	}
-	e = cpuid_find(c, 4, 0);
-	for (u32 sub = 0; e; e = cpuid_find(c, 4, ++sub)) {
+	/*
+	 * Every leaf 4 entry, walked directly: looking subleaves up by index would
+	 * never end on an entry without KVM_CPUID_FLAG_SIGNIFCANT_INDEX.
+	 */
+	for (u32 i = 0; i < c->nent; i++) {
+		e = &c->entries[i];
+		if (e->function != 4)
+			continue;
 		/* Leaf 4 EAX[31:26]: addressable core IDs per package - 1. */
 		e->eax = (e->eax & 0x03ffffff) | ((MIN(1u << shift, 64u) - 1) << 26);
 		e->eax &= ~(0xfffu << 14);	/* one logical processor per cache */

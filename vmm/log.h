@@ -36,9 +36,9 @@ int log_parse_level(const char *s, int *level) __must_check;
 const char *log_level_name(int level);
 
 /*
- * A token bucket per call site: LOG_RATELIMIT_BURST messages, then at most
- * one per LOG_RATELIMIT_INTERVAL_MS; the number suppressed is reported with
- * the next message that gets through.
+ * A window per call site: at most LOG_RATELIMIT_BURST messages in each
+ * LOG_RATELIMIT_INTERVAL_MS window (as the kernel's ratelimit); the number
+ * suppressed is reported with the first message of the next window.
  */
 struct ratelimit {
 	u64 window_start_ns;

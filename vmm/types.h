@@ -48,10 +48,13 @@ typedef u64 gva_t;	/* guest virtual address */
 #define __unused	__attribute__((unused))
 #define __packed	__attribute__((packed))
 
-/* Does [a, a + alen) overlap [b, b + blen)? Both lengths must be non-zero. */
+/*
+ * Does [a, a + alen) overlap [b, b + blen)? Both lengths must be non-zero.
+ * Compares inclusive ends, so a range ending at 2^64 (end wraps to 0) works.
+ */
 static inline bool range_overlaps(u64 a, u64 alen, u64 b, u64 blen)
 {
-	return a < b + blen && b < a + alen;
+	return a <= b + (blen - 1) && b <= a + (alen - 1);
 }
 
 /* Is [a, a + alen) inside [b, b + blen), without overflow? */
