@@ -58,8 +58,9 @@ static const struct cfg_enum level_enum[] = {
 
 static const struct cfg_key schema[] = {
 	/* key              type         offset              default     flag */
+	/* The MADT's processor entries hold 8-bit APIC IDs (ACPI 6.5, 5.2.12.2). */
 	{ "vm:cpus",        CFG_U32,     OFF(cpus),          "1",        "cpus", "N",
-	  "number of virtual processors (1 to KVM's limit)", NULL, 1, 4096 },
+	  "number of virtual processors (1 to 255, and at most KVM's limit)", NULL, 1, 255 },
 	{ "vm:timeout",     CFG_U32,     OFF(timeout_s),     "0",        "timeout", "SECONDS",
 	  "stop the guest after this many seconds, exit status 12 (0: never)", NULL, 0,
 	  UINT32_MAX },
@@ -115,7 +116,8 @@ int config_parse_u32(const char *s, u32 *out)
 	if (!*s || isspace((unsigned char)*s) || *s == '-' || *s == '+')
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	/* Decimal, or hex with 0x: a leading zero is not octal ("010" is ten). */
+	v = strtoull(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
 	if (errno || *end || v > UINT32_MAX)
 		return errno == ERANGE || v > UINT32_MAX ? -ERANGE : -EINVAL;
 	*out = v;

@@ -232,7 +232,7 @@ int bzimage_load(const struct gmem *m, const struct bzimage_args *a, struct boot
 			return ret;
 		p.initrd_size = a->initrd->size;
 	}
-	ret = loader_write_cmdline(m, a->cmdline, info.cmdline_max, &p.cmdline);
+	ret = loader_write_cmdline(m, img, a->cmdline, info.cmdline_max, &p.cmdline);
 	if (ret)
 		return ret;
 	bzimage_build_zero_page(&zp, img, &info, &m->layout, &p);

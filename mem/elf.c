@@ -98,8 +98,12 @@ static int check_phdr(const struct image *img, const struct phdr *p)
 	return 0;
 }
 
-/* Walk the program headers: validate all, load the PT_LOAD ones if m != NULL. */
-static int elf_walk(const struct gmem *m, const struct image *img, struct elf_info *info)
+/*
+ * Walk the program headers and validate them; with m, also check that each
+ * PT_LOAD segment can be placed, and with write, place it.
+ */
+static int elf_walk(const struct gmem *m, const struct image *img, struct elf_info *info,
+		    bool write)
 {
 	u64 entry, phoff;
 	u32 phnum, phentsize, nr_load = 0;
@@ -121,12 +125,14 @@ static int elf_walk(const struct gmem *m, const struct image *img, struct elf_in
 		ret = check_phdr(img, &p);
 		if (ret)
 			return ret;
-		if (m) {
+		if (m && write)
 			ret = loader_place(m, img, "segment", p.paddr, img->data + p.offset,
 					   p.filesz, p.memsz - p.filesz);
-			if (ret)
-				return ret;
-		}
+		else if (m)
+			ret = loader_check_place(m, img, "segment", p.paddr, p.filesz,
+						 p.memsz - p.filesz);
+		if (ret)
+			return ret;
 		if (entry - p.vaddr < p.memsz) {
 			info->entry = p.paddr + (entry - p.vaddr);
 			entry_found = true;
@@ -149,13 +155,13 @@ int elf_check(const struct image *img)
 {
 	struct elf_info info;
 
-	return elf_walk(NULL, img, &info);
+	return elf_walk(NULL, img, &info, false);
 }
 
 int elf_load(const struct gmem *m, const struct image *img, struct elf_info *out)
 {
-	int ret = elf_walk(NULL, img, out);
+	/* Validate everything, placement included, before writing anything. */
+	int ret = elf_walk(m, img, out, false);
 
-	/* Validate everything before writing anything to guest memory. */
-	return ret ? ret : elf_walk(m, img, out);
+	return ret ? ret : elf_walk(m, img, out, true);
 }

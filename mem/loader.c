@@ -120,8 +120,8 @@ const char *image_format_name(enum image_format f)
 	return "auto";
 }
 
-int loader_place(const struct gmem *m, const struct image *img, const char *what, gpa_t gpa,
-		 const void *src, u64 size, u64 zero_tail)
+int loader_check_place(const struct gmem *m, const struct image *img, const char *what, gpa_t gpa,
+		       u64 size, u64 zero_tail)
 {
 	u64 total = size + zero_tail;
 	const char *area;
@@ -138,6 +138,16 @@ int loader_place(const struct gmem *m, const struct image *img, const char *what
 		       (unsigned long long)gpa, (unsigned long long)(gpa + total), area);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+int loader_place(const struct gmem *m, const struct image *img, const char *what, gpa_t gpa,
+		 const void *src, u64 size, u64 zero_tail)
+{
+	int ret = loader_check_place(m, img, what, gpa, size, zero_tail);
+
+	if (ret)
+		return ret;
 	if (size && gmem_write(m, gpa, src, size))
 		return -EFAULT;
 	if (zero_tail && gmem_fill(m, gpa + size, 0, zero_tail))
@@ -162,13 +172,14 @@ int loader_place_initrd(const struct gmem *m, const struct image *initrd, gpa_t 
 	return loader_place(m, initrd, "initrd", at, initrd->data, initrd->size, 0);
 }
 
-int loader_write_cmdline(const struct gmem *m, const char *cmdline, u64 max_len, gpa_t *gpa)
+int loader_write_cmdline(const struct gmem *m, const struct image *img, const char *cmdline,
+			 u64 max_len, gpa_t *gpa)
 {
 	size_t len = cmdline ? strlen(cmdline) : 0;
 
 	if (len > max_len || len >= LAYOUT_CMDLINE_SIZE) {
-		pr_err("command line of %zu bytes is longer than the kernel accepts (%llu)", len,
-		       (unsigned long long)MIN(max_len, LAYOUT_CMDLINE_SIZE - 1));
+		pr_err("%s: command line of %zu bytes is longer than it accepts (%llu)", img->path,
+		       len, (unsigned long long)MIN(max_len, LAYOUT_CMDLINE_SIZE - 1));
 		return -E2BIG;
 	}
 	if (gmem_write(m, LAYOUT_CMDLINE, cmdline ? cmdline : "", len) ||

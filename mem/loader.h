@@ -52,6 +52,12 @@ enum image_format image_detect(const struct image *img);
 const char *image_format_name(enum image_format f);
 
 /*
+ * Would [gpa, gpa + size + zero_tail) be accepted by loader_place()? Same
+ * checks and messages, nothing written: for validating before writing.
+ */
+int loader_check_place(const struct gmem *m, const struct image *img, const char *what, gpa_t gpa,
+		       u64 size, u64 zero_tail) __must_check;
+/*
  * Copy img to [gpa, gpa + size) after checking that the range is RAM and
  * clear of the VMM's boot areas; what names the thing for messages.
  */
@@ -63,8 +69,8 @@ int loader_place(const struct gmem *m, const struct image *img, const char *what
  */
 int loader_place_initrd(const struct gmem *m, const struct image *initrd, gpa_t min_start,
 			gpa_t max_end, gpa_t *gpa) __must_check;
-/* Write the command line at LAYOUT_CMDLINE; -E2BIG if longer than max_len. */
-int loader_write_cmdline(const struct gmem *m, const char *cmdline, u64 max_len,
-			 gpa_t *gpa) __must_check;
+/* Write the command line at LAYOUT_CMDLINE for kernel img; -E2BIG if longer than max_len. */
+int loader_write_cmdline(const struct gmem *m, const struct image *img, const char *cmdline,
+			 u64 max_len, gpa_t *gpa) __must_check;
 
 #endif /* VTLVM_LOADER_H */

@@ -525,7 +525,7 @@ static int write_info(const struct gmem *m, const struct multiboot_args *a,
 	size_t len;
 	int ret;
 
-	ret = loader_write_cmdline(m, a->cmdline, LAYOUT_CMDLINE_SIZE - 1, &d.cmdline);
+	ret = loader_write_cmdline(m, a->kernel, a->cmdline, LAYOUT_CMDLINE_SIZE - 1, &d.cmdline);
 	if (ret)
 		return ret;
 	buf = malloc(LAYOUT_BOOTINFO_SIZE);

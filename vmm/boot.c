@@ -66,7 +66,7 @@ static int load_elf(struct vm *vm, const struct image *kernel, const struct imag
 			return ret;
 		bi.initrd_end = bi.initrd_start + initrd->size;
 	}
-	ret = loader_write_cmdline(&vm->mem, vm->cfg->cmdline, LAYOUT_CMDLINE_SIZE - 1, &cmdline);
+	ret = loader_write_cmdline(&vm->mem, kernel, vm->cfg->cmdline, LAYOUT_CMDLINE_SIZE - 1, &cmdline);
 	if (ret)
 		return ret;
 	ret = fdt_build_bootinfo(blob, sizeof(blob), &bi);

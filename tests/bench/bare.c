@@ -59,7 +59,7 @@ static int bare_load(struct bare *b, const char *path, const char *cmdline, u64 
 	ret = elf_load(&b->mem, &img, &info);
 	image_free(&img);
 	if (!ret)
-		ret = loader_write_cmdline(&b->mem, cmdline, LAYOUT_CMDLINE_SIZE - 1, &cmd);
+		ret = loader_write_cmdline(&b->mem, &img, cmdline, LAYOUT_CMDLINE_SIZE - 1, &cmd);
 	if (!ret)
 		ret = fdt_build_bootinfo(blob, sizeof(blob), &bi);
 	if (!ret)
