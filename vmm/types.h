@@ -32,6 +32,8 @@ typedef u64 gva_t;	/* guest virtual address */
 #define PAGE_SHIFT	12
 
 #define BIT(n)		(1ULL << (n))
+/* Bits h..l inclusive, h >= l, as the kernel's GENMASK_ULL. */
+#define GENMASK_ULL(h, l) ((~0ULL >> (63 - (h))) & (~0ULL << (l)))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define ALIGN_UP(x, a)	(((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
