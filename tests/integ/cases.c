@@ -252,10 +252,10 @@ const struct cli_case cli_cases[] = {
 		.args = { "run", "--kernel", "@/guests/hello.elf", "--cpus", "0" },
 		.status = 2, .stderr_has = { "--cpus: vm:cpus: 0 is out of range" },
 	}, {
+		/* 255: the MADT's 8-bit APIC IDs; KVM's own limit is checked too where lower. */
 		.name = "cpus-too-many",
-		.args = { "run", "--kernel", "@/guests/hello.elf", "--cpus", "4096" },
-		.status = 2, .stderr_has = { "--cpus 4096: KVM allows at most" },
-		.needs_kvm = true,
+		.args = { "run", "--kernel", "@/guests/hello.elf", "--cpus", "256" },
+		.status = 2, .stderr_has = { "--cpus: vm:cpus: 256 is out of range (1 to 255)" },
 	}, {
 		.name = "cpus-not-a-number",
 		.args = { "run", "--kernel", "@/guests/hello.elf", "--cpus", "two" },

@@ -370,8 +370,8 @@ static void test_config_load_errors_all_counted(void **state)
 static void test_config_load_range_limits(void **state)
 {
 	static const struct { const char *text; int ret; } cases[] = {
-		{ "[vm]\ncpus = 0\n", -EINVAL }, { "[vm]\ncpus = 4097\n", -EINVAL },
-		{ "[vm]\ncpus = 4096\n", 0 }, { "[vm]\ntimeout = 4294967295\n", 0 },
+		{ "[vm]\ncpus = 0\n", -EINVAL }, { "[vm]\ncpus = 256\n", -EINVAL },
+		{ "[vm]\ncpus = 255\n", 0 }, { "[vm]\ntimeout = 4294967295\n", 0 },
 		{ "[vm]\ntimeout = 4294967296\n", -EINVAL },
 		{ "[memory]\nsize = 2M\n", 0 }, { "[memory]\nsize = 2044K\n", -EINVAL },
 		{ "[memory]\nsize = 1T\n", 0 }, { "[memory]\nsize = 1025G\n", -EINVAL },
