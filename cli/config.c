@@ -89,14 +89,21 @@ static const struct cfg_key schema[] = {
 	  "error|warning|info|debug", "messages vtlvm prints on stderr", level_enum, 0, 0 },
 };
 
-/* Where a value came from, for messages: "file:line" or "--flag". */
+/*
+ * Where a value came from, for messages: "file:line" or "--flag". For a file
+ * the line is looked up only when there is an error to report (ini_path and
+ * ini_key set, where empty).
+ */
 struct cfg_source {
 	char where[512];
+	const char *ini_path, *ini_key;
 };
 
 static int nr_errors;
 
-static void __printf(2, 3) cfg_error(const struct cfg_source *src, const char *fmt, ...)
+static void source_resolve(struct cfg_source *src);
+
+static void __printf(2, 3) cfg_error(struct cfg_source *src, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -104,6 +111,8 @@ static void __printf(2, 3) cfg_error(const struct cfg_source *src, const char *f
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (!src->where[0])
+		source_resolve(src);
 	pr_err("%s: %s", src->where, msg);
 	nr_errors++;
 }
@@ -262,7 +271,7 @@ static void set_string(struct vm_config *cfg, const struct cfg_key *k, char *s)
 
 /* Set one key from its text; reports errors against src. */
 static void cfg_set(struct vm_config *cfg, const struct cfg_key *k, const char *value,
-		    const char *base_dir, const struct cfg_source *src)
+		    const char *base_dir, struct cfg_source *src)
 {
 	void *field = (char *)cfg + k->offset;
 	u64 size;
@@ -346,8 +355,9 @@ static unsigned int ini_line_of(const char *path, const char *sec, const char *n
 	return 0;
 }
 
-static void source_for_key(struct cfg_source *src, const char *path, const char *key)
+static void source_resolve(struct cfg_source *src)
 {
+	const char *path = src->ini_path, *key = src->ini_key;
 	char sec[256];
 	const char *colon = strchr(key, ':');
 	unsigned int line;
@@ -405,11 +415,10 @@ static void apply_dictionary(struct vm_config *cfg, const dictionary *d, const c
 	for (ssize_t i = 0; i < d->size; i++) {
 		const char *key = d->key[i];
 		const struct cfg_key *k;
-		struct cfg_source src;
+		struct cfg_source src = { .ini_path = path, .ini_key = key };
 
 		if (!key)
 			continue;
-		source_for_key(&src, path, key);
 		if (!strchr(key, ':')) {
 			if (!section_known(key))
 				cfg_error(&src, "unknown section [%s]", key);
@@ -459,7 +468,7 @@ static void load_file(struct vm_config *cfg, const char *path)
 
 static void apply_defaults(struct vm_config *cfg)
 {
-	struct cfg_source src = { "schema default" };
+	struct cfg_source src = { .where = "schema default" };
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->test_fd = -1;
@@ -478,7 +487,7 @@ int config_load(struct vm_config *cfg, const char *ini_path, const struct cfg_ov
 	}
 	for (unsigned int i = 0; i < nr_ov; i++) {
 		const struct cfg_key *k = schema_find(ov[i].key);
-		struct cfg_source src;
+		struct cfg_source src = { .where = "" };
 
 		snprintf(src.where, sizeof(src.where), "--%s", ov[i].flag);
 		BUG_ON(!k);
