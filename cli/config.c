@@ -19,6 +19,7 @@ enum cfg_type {
 	CFG_PATH,	/* relative paths in an INI file are relative to the file */
 	CFG_PATHLIST,	/* "path [args],path [args]": each path resolved like CFG_PATH */
 	CFG_ENUM,
+	CFG_BOOL,
 };
 
 struct cfg_enum {
@@ -48,6 +49,9 @@ static const struct cfg_enum format_enum[] = {
 };
 static const struct cfg_enum serial_enum[] = {
 	{ "stdio", SERIAL_STDIO }, { "none", SERIAL_NONE }, { NULL, 0 },
+};
+static const struct cfg_enum tristate_enum[] = {
+	{ "auto", TRISTATE_AUTO }, { "on", TRISTATE_ON }, { "off", TRISTATE_OFF }, { NULL, 0 },
 };
 static const struct cfg_enum level_enum[] = {
 	{ "error", LOG_ERR }, { "warning", LOG_WARN }, { "warn", LOG_WARN },
@@ -83,6 +87,16 @@ static const struct cfg_key schema[] = {
 	  format_enum, 0, 0 },
 	{ "console:serial", CFG_ENUM,    OFF(serial),        "stdio",    "serial", "stdio|none",
 	  "where COM1 goes: stdin/stdout, or nowhere", serial_enum, 0, 0 },
+	{ "hyperv:enabled", CFG_BOOL,    OFF(hv_enabled),    "on",       "hyperv", "on|off",
+	  "present the Hyper-V interface (CPUID, synthetic MSRs, hypercalls, SynIC, timers)",
+	  NULL, 0, 0 },
+	{ "hyperv:connections", CFG_STR, OFF(hv_connections), "",        "hv-connections",
+	  "ID=msg:VP:SINT,ID=event:VP:SINT:FLAG",
+	  "connections for HvCallPostMessage/HvCallSignalEvent, to SINTs of VTL0 VPs",
+	  NULL, 0, 0 },
+	{ "hyperv:flush_hint", CFG_ENUM, OFF(hv_flush_hint), "auto",     "hv-flush-hint",
+	  "auto|on|off", "advertise PV TLB flushes (auto: where KVM flushes on KVM_SET_SREGS, "
+	  "Linux 6.6+)", tristate_enum, 0, 0 },
 	{ "security:user",  CFG_STR,     OFF(user),          "",         "user", "USER",
 	  "after setup, switch to this user and drop all capabilities", NULL, 0, 0 },
 	{ "log:level",      CFG_ENUM,    OFF(log_level),     "info",     "log-level",
@@ -302,6 +316,10 @@ static void cfg_set(struct vm_config *cfg, const struct cfg_key *k, const char *
 	case CFG_ENUM:
 		if (set_enum(k, value, field))
 			cfg_error(src, "%s: '%s' is not one of %s", k->key, value, k->metavar);
+		break;
+	case CFG_BOOL:
+		if (config_parse_bool(value, field))
+			cfg_error(src, "%s: '%s' is not on or off", k->key, value);
 		break;
 	case CFG_STR:
 		set_string(cfg, k, strdup(value));
@@ -527,6 +545,9 @@ static void print_value(const struct vm_config *cfg, const struct cfg_key *k, FI
 			fprintf(out, "%lluM", (unsigned long long)(size >> 20));
 		else
 			fprintf(out, "%lluK", (unsigned long long)(size >> 10));
+		break;
+	case CFG_BOOL:
+		fputs(*(const bool *)field ? "on" : "off", out);
 		break;
 	case CFG_ENUM:
 		for (const struct cfg_enum *e = k->enums; e->name; e++) {

@@ -18,6 +18,12 @@ enum serial_mode {
 	SERIAL_NONE,	/* COM1 present, output discarded */
 };
 
+enum tristate {
+	TRISTATE_AUTO,
+	TRISTATE_ON,
+	TRISTATE_OFF,
+};
+
 struct vm_config {
 	/* [vm] */
 	u32 cpus;
@@ -33,6 +39,10 @@ struct vm_config {
 	enum image_format format;
 	/* [console] */
 	enum serial_mode serial;
+	/* [hyperv] */
+	bool hv_enabled;
+	char *hv_connections;	/* "id=msg:VP:SINT,id=event:VP:SINT:FLAG" */
+	enum tristate hv_flush_hint;
 	/* [security] */
 	char *user;		/* switch to this user after setup; NULL: keep */
 	/* [log] */

@@ -9,7 +9,6 @@
 #include "vmm/kvm_sys.h"
 #include "vmm/log.h"
 
-#define CPUID_MAX_ENTRIES 256
 #define CPUID_TOPOLOGY_EXTRA 3	/* leaf 0xB subleaves written by cpuid_for_vcpu() */
 
 static size_t cpuid_bytes(u32 nent)
@@ -28,6 +27,14 @@ struct kvm_cpuid_entry2 *cpuid_find(struct kvm_cpuid2 *c, u32 function, u32 inde
 			return e;
 	}
 	return NULL;
+}
+
+int cpuid_add(struct kvm_cpuid2 *c, const struct kvm_cpuid_entry2 *e)
+{
+	if (c->nent >= CPUID_MAX_ENTRIES)
+		return -ENOSPC;
+	c->entries[c->nent++] = *e;
+	return 0;
 }
 
 void cpuid_remove_range(struct kvm_cpuid2 *c, u32 first, u32 last)

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "devices/bus.h"
+#include "hv/hcall.h"
+#include "vmm/hv_glue.h"
 #include "vmm/log.h"
 #include "vmm/status.h"
 #include "vmm/vcpu.h"
@@ -136,6 +138,8 @@ int exit_decode(struct kvm_run *run, size_t run_size, struct vmm_exit *out)
 
 static enum vcpu_action pio_handle(struct vcpu *vcpu, const struct vmm_exit *e)
 {
+	if (e->pio.port == HV_HCALL_PORT && e->pio.is_write && vcpu->vm->hv)
+		return hv_glue_hypercall(vcpu);
 	for (u32 i = 0; i < e->pio.count; i++) {
 		u8 *data = e->pio.data + (size_t)i * e->pio.size;
 
@@ -165,6 +169,8 @@ static enum vcpu_action mmio_handle(struct vcpu *vcpu, const struct vmm_exit *e)
 
 static enum vcpu_action msr_handle(struct vcpu *vcpu, const struct vmm_exit *e)
 {
+	if (hv_glue_msr(vcpu, e))
+		return VCPU_CONTINUE;
 	/* No MSR is emulated by the VMM yet: every one that reaches it is #GP (SDM RDMSR). */
 	*e->msr.error = 1;
 	pr_warn_ratelimited("vcpu%u: %s of unknown msr %#x: injecting #GP", vcpu->index,

@@ -9,6 +9,7 @@
 #include "vmm/boot.h"
 #include "vmm/console.h"
 #include "vmm/events.h"
+#include "vmm/hv_glue.h"
 #include "vmm/log.h"
 #include "vmm/platform_glue.h"
 #include "vmm/status.h"
@@ -53,11 +54,13 @@ static const struct init_stage stages[] = {
 	{ "vtl0",     vm_stage_vtl0_init,    vm_stage_vtl0_exit },	/* VTL0 VM, irqchip, PIT */
 	{ "mem",      vm_stage_mem_init,     vm_stage_mem_exit },	/* RAM and memslots */
 	{ "events",   events_stage_init,     events_stage_exit },	/* loop, signals, timeout */
+	{ "hyperv",   hv_stage_init,         hv_stage_exit },		/* hv/, CPUID, MSR filter */
 	{ "devices",  devices_stage_init,    devices_stage_exit },	/* buses and devices */
 	{ "console",  console_stage_init,    console_stage_exit },	/* stdin, raw terminal */
 	{ "firmware", firmware_stage_init,   NULL },			/* BDA, ACPI tables */
 	{ "loader",   loader_stage_init,     NULL },			/* kernel, initrd, boot info */
 	{ "vcpus",    vcpus_stage_init,      vcpus_stage_exit },	/* vCPUs, BSP entry state */
+	{ "hv-time",  hv_time_stage_init,    NULL },			/* reference time vs guest TSC */
 };
 
 int vmm_init(struct vm *vm)

@@ -12,7 +12,9 @@
 #include "mem/layout.h"
 #include "mem/pgtable.h"
 #include "vmm/cpuid.h"
+#include "hv/hv.h"
 #include "vmm/exit.h"
+#include "vmm/hv_glue.h"
 #include "vmm/kvm_sys.h"
 #include "vmm/log.h"
 #include "vmm/status.h"
@@ -106,6 +108,10 @@ int vcpu_create(struct vm *vm, u32 index, struct vcpu **out)
 	if (ret) {
 		pr_err("cannot map kvm_run of vcpu%u: %s", index, strerror(-ret));
 		goto out_close;
+	}
+	if (vm->hv) {
+		vcpu->hv_vp[0] = hv_vp_get(vm->hv, 0, index);
+		vcpu->hv_vp[0]->vcpu = vcpu;
 	}
 	ret = vcpu_init_cpuid(vcpu);
 	if (!ret && caps_has(&vm->caps, CAP_ENFORCE_PV_FEATURE_CPUID))
@@ -272,8 +278,18 @@ static void *vcpu_thread(void *arg)
 	while (!vm_stopping(vm)) {
 		struct vmm_exit e;
 		enum vcpu_action act;
-		int ret = kvm_sys_vcpu_run(v->fd, v->run);
+		int ret;
 
+		hv_glue_service_flush(vcpu);
+		ret = kvm_sys_vcpu_run(v->fd, v->run);
+		if (v->run->exit_reason == KVM_EXIT_INTR) {
+			/*
+			 * A kick: clear it before looking at why (stop, flush). A kick
+			 * that comes after this store sets it again and the next
+			 * KVM_RUN returns at once; vcpu_kick() pairs with this.
+			 */
+			__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+		}
 		if (ret) {
 			pr_err("vcpu%u: KVM_RUN: %s", vcpu->index, strerror(-ret));
 			vm_request_stop(vm, VTLVM_EXIT_HOST, "KVM_RUN failed");

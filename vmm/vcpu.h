@@ -21,6 +21,8 @@
 #include "vmm/types.h"
 #include "vmm/vm.h"
 
+struct hv_vp;
+
 struct vcpu_vtl {
 	int fd;			/* KVM vCPU fd, -1 if this VTL is not enabled here */
 	struct kvm_run *run;
@@ -33,6 +35,9 @@ struct vcpu {
 	bool started;
 	unsigned int cur_vtl;	/* the VTL whose vCPU runs (or last ran) */
 	struct vcpu_vtl vtl[VTL_MAX];
+	struct hv_vp *hv_vp[VTL_MAX];	/* Hyper-V state of this VP per VTL, or NULL */
+	/* PV TLB flushes asked of this VP by others (vmm/hv_glue.c): tickets. */
+	_Atomic u64 flush_req, flush_done;
 	u64 nr_exits;
 };
 

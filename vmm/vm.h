@@ -37,6 +37,8 @@
 
 struct vcpu;
 struct kvm_cpuid2;
+struct hv;
+struct hv_timer_source;
 struct serial8250;
 struct testdev;
 struct cmos;
@@ -72,6 +74,9 @@ struct vm {
 	struct boot_state boot;		/* BSP entry state from the loader */
 	gpa_t acpi_rsdp;
 	struct kvm_cpuid2 *cpuid;	/* base CPUID, patched per vCPU */
+	struct hv *hv;			/* the Hyper-V interface; NULL if hyperv:enabled = off */
+	struct hv_timer_source **hv_timers;	/* event-loop sources of its timers */
+	unsigned int nr_hv_timers;
 
 	unsigned int nr_vcpus;
 	struct vcpu **vcpus;

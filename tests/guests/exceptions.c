@@ -13,7 +13,7 @@ static const struct msr_case {
 } msr_cases[] = {
 	{ 0xdeadbeef, false, GP_VECTOR },	/* no such MSR */
 	{ 0xdeadbeef, true,  GP_VECTOR },
-	{ 0x40000000, false, GP_VECTOR },	/* Hyper-V range: nothing advertised yet */
+	{ 0x40000003, false, GP_VECTOR },	/* Hyper-V RESET: not granted */
 	{ 0x4b564d00, false, GP_VECTOR },	/* KVM's PV MSRs are not exposed */
 };
 

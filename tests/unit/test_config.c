@@ -130,6 +130,8 @@ static void test_config_key_for_flag(void **state)
 		{ "initrd", "boot:initrd" }, { "append", "boot:cmdline" },
 		{ "format", "boot:format" }, { "serial", "console:serial" },
 		{ "user", "security:user" }, { "log-level", "log:level" },
+		{ "hyperv", "hyperv:enabled" }, { "hv-connections", "hyperv:connections" },
+		{ "hv-flush-hint", "hyperv:flush_hint" },
 		{ "config", NULL }, { "mem", NULL }, { "Memory", NULL }, { "", NULL },
 		{ "memory:size", NULL }, { "cpus ", NULL },
 	};
@@ -150,7 +152,7 @@ static void test_config_key_for_flag(void **state)
 		assert_non_null(config_key_for_flag(flag));
 		n++;
 	}
-	assert_int_equal(n, 12);
+	assert_int_equal(n, 15);
 	assert_null(config_flag(n + 100));
 }
 
@@ -252,6 +254,9 @@ static void test_config_load_defaults(void **state)
 	assert_int_equal(cfg.serial, SERIAL_STDIO);
 	assert_null(cfg.user);
 	assert_int_equal(cfg.log_level, LOG_INFO);
+	assert_true(cfg.hv_enabled);
+	assert_null(cfg.hv_connections);
+	assert_int_equal(cfg.hv_flush_hint, TRISTATE_AUTO);
 	assert_int_equal(cfg.test_fd, -1);
 	assert_null(cfg.config_path);
 	config_free(&cfg);

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+#include "hv/hcall_page.h"
+
+#include <string.h>
+
+#include "hv/hcall.h"
+
+static const u8 hypercall_stub[] = {
+	0x9c,			/* pushf */
+	0x50,			/* push %rax */
+	0x8c, 0xc8,		/* mov %cs, %eax */
+	0xa8, 0x03,		/* test $3, %al: CPL */
+	0x58,			/* pop %rax */
+	0x75, 0x04,		/* jnz 1f */
+	0x9d,			/* popf */
+	0xe6, HV_HCALL_PORT,	/* out %al, $HV_HCALL_PORT: the trap */
+	0xc3,			/* ret */
+	0x9d,			/* 1: popf */
+	0x0f, 0x0b,		/* ud2: TLFS "Legal Hypercall Environments" */
+};
+
+_Static_assert(HV_HCALL_STUB_OUT_OFFSET + HV_HCALL_INSN_LEN + 1 + 3 == sizeof(hypercall_stub),
+	       "hypercall stub layout");
+
+void hv_hcall_page_build(u8 page[HV_PAGE_SIZE])
+{
+	memset(page, 0xcc, HV_PAGE_SIZE);	/* int3 */
+	memcpy(page + HV_HCALL_STUB_OFFSET, hypercall_stub, sizeof(hypercall_stub));
+}
+
+void hv_hcall_page_enable(struct hv *hv, struct hv_vtl *v)
+{
+	u8 *page = hv_gpa_page(hv, v->vtl, v->hypercall & HV_X64_MSR_HYPERCALL_PAGE_ADDRESS_MASK);
+
+	if (!page)
+		return;	/* the MSR write checked this; nothing to do if it changed */
+	memcpy(v->hypercall_saved, page, HV_PAGE_SIZE);
+	hv_hcall_page_build(page);
+}
+
+void hv_hcall_page_disable(struct hv *hv, struct hv_vtl *v)
+{
+	u8 *page = hv_gpa_page(hv, v->vtl, v->hypercall & HV_X64_MSR_HYPERCALL_PAGE_ADDRESS_MASK);
+
+	if (page && (v->hypercall & HV_X64_MSR_HYPERCALL_ENABLE))
+		memcpy(page, v->hypercall_saved, HV_PAGE_SIZE);
+	v->hypercall &= ~HV_X64_MSR_HYPERCALL_ENABLE;
+}

@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: MIT
+#define pr_fmt(fmt) "hv: " fmt
+#include "vmm/hv_glue.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hv/hcall.h"
+#include "hv/hv.h"
+#include "hv/reftime.h"
+#include "hv/synic.h"
+#include "vmm/cpuid.h"
+#include "vmm/kvm_sys.h"
+#include "vmm/log.h"
+#include "vmm/status.h"
+#include "vmm/vcpu.h"
+#include "vmm/vm.h"
+
+#define MSR_IA32_TSC		0x10
+#define MSI_ADDR_BASE		0xfee00000u
+#define MSI_ADDR_DEST_SHIFT	12
+#define X86_CR4_PGE		BIT(7)
+#define SYNC_REGS_HCALL		(KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)
+
+struct hv_timer_source {
+	struct loop_source src;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+/* ---- struct hv_host for VTL0 ------------------------------------------------------------------ */
+
+static int glue_interrupt(void *ctx, u8 vtl, u32 vp_index, u8 vector)
+{
+	struct vm *vm = ctx;
+	/* A fixed, edge-triggered MSI to the VP's APIC ID, physical destination. */
+	struct kvm_msi msi = {
+		.address_lo = MSI_ADDR_BASE | (vp_index << MSI_ADDR_DEST_SHIFT),
+		.data = vector,
+	};
+	int ret;
+
+	if (vtl != 0 || vp_index >= vm->nr_vcpus)
+		return -EINVAL;
+	ret = kvm_sys_ioctl(vm->vtl[0].fd, KVM_SIGNAL_MSI, &msi);
+	return ret < 0 ? ret : 0;
+}
+
+static void glue_request_stop(void *ctx, int status, const char *why)
+{
+	vm_request_stop(ctx, status, why);
+}
+
+static u64 glue_vp_runtime_ns(void *ctx, void *vcpu_ptr)
+{
+	struct vcpu *vcpu = vcpu_ptr;
+	struct timespec ts;
+	clockid_t cid;
+
+	(void)ctx;
+	/* The VP thread's CPU time includes the time KVM_RUN spent in the guest. */
+	if (!vcpu->started || pthread_getcpuclockid(vcpu->thread, &cid) ||
+	    clock_gettime(cid, &ts))
+		return 0;
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * Since Linux 6.6 KVM_SET_SREGS that changes CR0/CR3/CR4/EFER makes KVM flush
+ * the guest's TLB (KVM_REQ_TLB_FLUSH_GUEST). Toggling CR4.PGE and back is
+ * architecturally a full flush, so two SET_SREGS flush everything, globals
+ * included. Runs on the VP's own thread, outside KVM_RUN.
+ */
+static int vcpu_flush_tlb(struct vcpu *vcpu)
+{
+	int fd = vcpu->vtl[vcpu->cur_vtl].fd;
+	struct kvm_sregs sr;
+	int ret = kvm_sys_ioctl(fd, KVM_GET_SREGS, &sr);
+
+	if (ret < 0)
+		return ret;
+	sr.cr4 ^= X86_CR4_PGE;
+	ret = kvm_sys_ioctl(fd, KVM_SET_SREGS, &sr);
+	sr.cr4 ^= X86_CR4_PGE;
+	if (ret >= 0)
+		ret = kvm_sys_ioctl(fd, KVM_SET_SREGS, &sr);
+	return ret < 0 ? ret : 0;
+}
+
+void hv_glue_service_flush(struct vcpu *vcpu)
+{
+	u64 req = atomic_load(&vcpu->flush_req);
+
+	if (req == atomic_load(&vcpu->flush_done))
+		return;
+	if (vcpu_flush_tlb(vcpu))
+		pr_warn_ratelimited("vcpu%u: TLB flush failed", vcpu->index);
+	atomic_store(&vcpu->flush_done, req);
+}
+
+/* Flush VP vp_index and wait for it; the waiter keeps serving flushes aimed at itself. */
+static int glue_flush_tlb(void *ctx, u8 vtl, u32 vp_index)
+{
+	struct vm *vm = ctx;
+	struct vcpu *self = vcpu_self(), *target;
+	struct timespec nap = { .tv_nsec = 20000 };
+	u64 ticket;
+
+	if (vtl != 0 || vp_index >= vm->nr_vcpus)
+		return -EINVAL;
+	target = vm->vcpus[vp_index];
+	if (target == self || !target->started)
+		return vcpu_flush_tlb(target);
+	ticket = atomic_fetch_add(&target->flush_req, 1) + 1;
+	vcpu_kick(target);
+	while (atomic_load(&target->flush_done) < ticket) {
+		if (vm_stopping(vm))
+			return -EINTR;
+		if (self)
+			hv_glue_service_flush(self);
+		nanosleep(&nap, NULL);
+	}
+	return 0;
+}
+
+static void on_timer(struct loop_source *src, u32 events)
+{
+	struct hv_timer_source *t = container_of(src, struct hv_timer_source, src);
+
+	(void)events;
+	t->fn(t->arg);
+}
+
+static int glue_watch_timer(void *ctx, int fd, void (*fn)(void *arg), void *arg)
+{
+	struct vm *vm = ctx;
+	struct hv_timer_source *t, **grown;
+	int ret;
+
+	grown = realloc(vm->hv_timers, (vm->nr_hv_timers + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	vm->hv_timers = grown;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	*t = (struct hv_timer_source) {
+		.src = { .fd = fd, .token = TOK_TIMER, .fn = on_timer, .ctx = vm },
+		.fn = fn, .arg = arg,
+	};
+	ret = loop_add(&vm->loop, &t->src, EPOLLIN);
+	if (ret) {
+		free(t);
+		return ret;
+	}
+	vm->hv_timers[vm->nr_hv_timers++] = t;
+	return 0;
+}
+
+static int glue_get_xmm(void *ctx, void *vcpu_ptr, u8 (*xmm)[16], unsigned int first,
+			unsigned int n)
+{
+	struct vcpu *vcpu = vcpu_ptr;
+	struct kvm_fpu fpu;
+	int ret = kvm_sys_ioctl(vcpu->vtl[vcpu->cur_vtl].fd, KVM_GET_FPU, &fpu);
+
+	(void)ctx;
+	if (ret < 0 || first + n > 16)
+		return ret < 0 ? ret : -EINVAL;
+	memcpy(xmm, fpu.xmm[first], n * 16);
+	return 0;
+}
+
+static int glue_set_xmm(void *ctx, void *vcpu_ptr, const u8 (*xmm)[16], unsigned int first,
+			unsigned int n)
+{
+	struct vcpu *vcpu = vcpu_ptr;
+	int fd = vcpu->vtl[vcpu->cur_vtl].fd;
+	struct kvm_fpu fpu;
+	int ret = kvm_sys_ioctl(fd, KVM_GET_FPU, &fpu);
+
+	(void)ctx;
+	if (ret < 0 || first + n > 16)
+		return ret < 0 ? ret : -EINVAL;
+	memcpy(fpu.xmm[first], xmm, n * 16);
+	ret = kvm_sys_ioctl(fd, KVM_SET_FPU, &fpu);
+	return ret < 0 ? ret : 0;
+}
+
+static const struct hv_host_ops glue_ops = {
+	.interrupt = glue_interrupt,
+	.request_stop = glue_request_stop,
+	.vp_runtime_ns = glue_vp_runtime_ns,
+	.flush_tlb = glue_flush_tlb,
+	.watch_timer = glue_watch_timer,
+	.get_xmm = glue_get_xmm,
+	.set_xmm = glue_set_xmm,
+};
+
+/* ---- Stages ------------------------------------------------------------------------------------ */
+
+/* KVM flushes on KVM_SET_SREGS from Linux 6.6 on; before that the PV flush hint would lie. */
+static bool kernel_flushes_on_set_sregs(void)
+{
+	struct utsname u;
+	unsigned int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return false;
+	return major > 6 || (major == 6 && minor >= 6);
+}
+
+/* Synthetic MSRs KVM might know itself (with its own Hyper-V) must come to vtlvm. */
+static int set_msr_filter(struct vm *vm)
+{
+	static u8 deny[0x200 / 8];	/* all zero: every MSR in the range exits */
+	struct kvm_msr_filter f = {
+		.flags = KVM_MSR_FILTER_DEFAULT_ALLOW,
+		.ranges[0] = {
+			.flags = KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE,
+			.base = HV_X64_MSR_GUEST_OS_ID,
+			.nmsrs = 0x200,
+			.bitmap = deny,
+		},
+	};
+
+	if (!caps_has(&vm->caps, CAP_X86_MSR_FILTER))
+		return 0;	/* without a filter KVM still exits for MSRs it does not know */
+	return kvm_sys_ioctl(vm->vtl[0].fd, KVM_X86_SET_MSR_FILTER, &f) < 0 ? -EIO : 0;
+}
+
+static int add_cpuid_leaves(struct vm *vm)
+{
+	struct hv_cpuid_leaf l[HV_CPUID_NR_LEAVES];
+
+	hv_cpuid_leaves(vm->hv, l);
+	for (unsigned int i = 0; i < HV_CPUID_NR_LEAVES; i++) {
+		struct kvm_cpuid_entry2 e = {
+			.function = l[i].function, .eax = l[i].eax, .ebx = l[i].ebx,
+			.ecx = l[i].ecx, .edx = l[i].edx,
+		};
+
+		if (cpuid_add(vm->cpuid, &e))
+			return -ENOSPC;
+	}
+	return 0;
+}
+
+static int build_config(struct vm *vm, struct hv_config *cfg)
+{
+	char err[256];
+	int ret;
+
+	*cfg = (struct hv_config) { .nr_vps = vm->cfg->cpus };
+	if (vm->cfg->hv_flush_hint == TRISTATE_AUTO)
+		cfg->flush_hint = kernel_flushes_on_set_sregs();
+	else
+		cfg->flush_hint = vm->cfg->hv_flush_hint == TRISTATE_ON;
+	ret = hv_connections_parse(vm->cfg->hv_connections, cfg, err, sizeof(err));
+	if (ret)
+		pr_err("hyperv:connections: %s", err);
+	return ret;
+}
+
+int hv_stage_init(struct vm *vm)
+{
+	struct hv_host host = { .ops = &glue_ops, .ctx = vm, .mem = &vm->mem };
+	struct hv_config cfg;
+	int ret;
+
+	if (!vm->cfg->hv_enabled)
+		return 0;
+	vm->fail_status = VTLVM_EXIT_USAGE;
+	ret = build_config(vm, &cfg);
+	if (ret)
+		return ret;
+	vm->fail_status = VTLVM_EXIT_HOST;
+	ret = hv_create(&host, &cfg, &vm->hv);
+	if (ret) {
+		pr_err("cannot create the Hyper-V state: %s", strerror(-ret));
+		return ret;
+	}
+	ret = set_msr_filter(vm);
+	if (!ret)
+		ret = add_cpuid_leaves(vm);
+	if (ret)
+		pr_err("cannot set up the Hyper-V interface: %s", strerror(-ret));
+	return ret;
+}
+
+void hv_stage_exit(struct vm *vm)
+{
+	hv_destroy(vm->hv);	/* closes the timerfds, which leaves epoll with them */
+	vm->hv = NULL;
+	for (unsigned int i = 0; i < vm->nr_hv_timers; i++)
+		free(vm->hv_timers[i]);
+	free(vm->hv_timers);
+	vm->hv_timers = NULL;
+	vm->nr_hv_timers = 0;
+}
+
+int hv_time_stage_init(struct vm *vm)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e;
+	} tsc = { .hdr.nmsrs = 1, .e.index = MSR_IA32_TSC };
+	int fd, khz, ret;
+
+	if (!vm->hv)
+		return 0;
+	vm->fail_status = VTLVM_EXIT_HOST;
+	fd = vm->vcpus[0]->vtl[0].fd;
+	khz = kvm_sys_ioctl_val(fd, KVM_GET_TSC_KHZ, 0);
+	ret = kvm_sys_ioctl(fd, KVM_GET_MSRS, &tsc.hdr);
+	if (khz <= 0 || ret != 1) {
+		pr_err("cannot read the guest TSC and its frequency");
+		return -EIO;
+	}
+	hv_reftime_calibrate(vm->hv, (u64)khz * 1000, tsc.e.data, hv_monotonic_ns());
+	pr_debug("reference time: TSC %d kHz, scale %#llx", khz,
+		 (unsigned long long)vm->hv->ref.tsc_scale);
+	return 0;
+}
+
+/* ---- Exits ------------------------------------------------------------------------------------- */
+
+bool hv_glue_msr(struct vcpu *vcpu, const struct vmm_exit *e)
+{
+	struct hv_vp *vp = vcpu->hv_vp[vcpu->cur_vtl];
+	bool rd = e->kind == VMM_EXIT_RDMSR;
+	int ret;
+
+	if (!vp || !hv_msr_is_synthetic(e->msr.index))
+		return false;
+	ret = rd ? hv_msr_read(vp, e->msr.index, e->msr.data) :
+		   hv_msr_write(vp, e->msr.index, *e->msr.data);
+	if (ret) {
+		*e->msr.error = 1;	/* #GP (TLFS: per-register rules in hv/msr.c) */
+		pr_warn_ratelimited("vcpu%u: %s of synthetic msr %#x%s: #GP", vcpu->index,
+				    rd ? "rdmsr" : "wrmsr", e->msr.index,
+				    ret == -ENOENT ? " (not implemented)" : "");
+	}
+	return true;
+}
+
+static int inject_ud(struct vcpu *vcpu)
+{
+	int fd = vcpu->vtl[vcpu->cur_vtl].fd;
+	struct kvm_vcpu_events ev;
+	int ret = kvm_sys_ioctl(fd, KVM_GET_VCPU_EVENTS, &ev);
+
+	if (ret < 0)
+		return ret;
+	ev.exception.injected = 1;
+	ev.exception.nr = 6;	/* #UD */
+	ev.exception.has_error_code = 0;
+	ev.flags = 0;
+	ret = kvm_sys_ioctl(fd, KVM_SET_VCPU_EVENTS, &ev);
+	return ret < 0 ? ret : 0;
+}
+
+static void regs_to_hcall(const struct kvm_regs *r, const struct kvm_sregs *s,
+			  struct hv_hcall_regs *h)
+{
+	*h = (struct hv_hcall_regs) {
+		.rax = r->rax, .rbx = r->rbx, .rcx = r->rcx, .rdx = r->rdx,
+		.rsi = r->rsi, .rdi = r->rdi, .r8 = r->r8,
+		/* TLFS: protected mode, and x64 when EFER.LMA and CS.L are both set. */
+		.protected_mode = (s->cr0 & 1) && !(r->rflags & BIT(17)),
+		.long_mode = (s->efer & BIT(10)) && s->cs.l,
+		.cpl = s->ss.dpl,
+	};
+}
+
+enum vcpu_action hv_glue_hypercall(struct vcpu *vcpu)
+{
+	struct vcpu_vtl *v = &vcpu->vtl[vcpu->cur_vtl];
+	struct hv_vp *vp = vcpu->hv_vp[vcpu->cur_vtl];
+	bool synced = (v->run->kvm_valid_regs & SYNC_REGS_HCALL) == SYNC_REGS_HCALL;
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	struct hv_hcall_regs h;
+	enum hv_hcall_outcome out;
+
+	if (synced) {
+		regs = v->run->s.regs.regs;
+		sregs = v->run->s.regs.sregs;
+	} else if (kvm_sys_ioctl(v->fd, KVM_GET_REGS, &regs) < 0 ||
+		   kvm_sys_ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0) {
+		return VCPU_FATAL;
+	}
+	regs_to_hcall(&regs, &sregs, &h);
+	out = hv_hypercall(vp, &h);
+	regs.rax = h.rax, regs.rbx = h.rbx, regs.rcx = h.rcx, regs.rdx = h.rdx;
+	regs.rsi = h.rsi, regs.rdi = h.rdi, regs.r8 = h.r8;
+	/* Continuation and #UD both leave RIP on the trapping instruction. */
+	if (out != HV_HCALL_DONE)
+		regs.rip -= HV_HCALL_INSN_LEN;
+	if (synced) {
+		v->run->s.regs.regs = regs;
+		v->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	} else if (kvm_sys_ioctl(v->fd, KVM_SET_REGS, &regs) < 0) {
+		return VCPU_FATAL;
+	}
+	if (out == HV_HCALL_UD && inject_ud(vcpu))
+		return VCPU_FATAL;
+	/* From now on KVM hands this vCPU's registers over at every exit. */
+	if (caps_value(&vcpu->vm->caps, CAP_SYNC_REGS) & SYNC_REGS_HCALL)
+		v->run->kvm_valid_regs |= SYNC_REGS_HCALL;
+	return VCPU_CONTINUE;
+}
