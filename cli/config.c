@@ -20,6 +20,7 @@ enum cfg_type {
 	CFG_PATHLIST,	/* "path [args],path [args]": each path resolved like CFG_PATH */
 	CFG_ENUM,
 	CFG_BOOL,
+	CFG_U64,	/* decimal or 0x hex */
 };
 
 struct cfg_enum {
@@ -97,6 +98,14 @@ static const struct cfg_key schema[] = {
 	{ "hyperv:flush_hint", CFG_ENUM, OFF(hv_flush_hint), "auto",     "hv-flush-hint",
 	  "auto|on|off", "advertise PV TLB flushes (auto: where KVM flushes on KVM_SET_SREGS, "
 	  "Linux 6.6+)", tristate_enum, 0, 0 },
+	{ "hyperv:privileges", CFG_U64, OFF(hv_privileges), "0xffffffffffffffff", "hv-privileges",
+	  "MASK", "withhold partition privileges (CPUID 0x40000003 EAX:EBX) by clearing bits",
+	  NULL, 0, UINT64_MAX },
+	{ "hyperv:features", CFG_U64,  OFF(hv_features),   "0xffffffff", "hv-features", "MASK",
+	  "withhold features (CPUID 0x40000003 EDX) by clearing bits", NULL, 0, UINT32_MAX },
+	{ "hyperv:hints",   CFG_U64,     OFF(hv_hints),      "0xffffffff", "hv-hints", "MASK",
+	  "withhold recommendations (CPUID 0x40000004 EAX) by clearing bits", NULL, 0,
+	  UINT32_MAX },
 	{ "security:user",  CFG_STR,     OFF(user),          "",         "user", "USER",
 	  "after setup, switch to this user and drop all capabilities", NULL, 0, 0 },
 	{ "log:level",      CFG_ENUM,    OFF(log_level),     "info",     "log-level",
@@ -143,6 +152,21 @@ int config_parse_u32(const char *s, u32 *out)
 	v = strtoull(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
 	if (errno || *end || v > UINT32_MAX)
 		return errno == ERANGE || v > UINT32_MAX ? -ERANGE : -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int config_parse_u64(const char *s, u64 *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || isspace((unsigned char)*s) || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
+	if (errno || *end)
+		return errno == ERANGE ? -ERANGE : -EINVAL;
 	*out = v;
 	return 0;
 }
@@ -316,6 +340,13 @@ static void cfg_set(struct vm_config *cfg, const struct cfg_key *k, const char *
 	case CFG_ENUM:
 		if (set_enum(k, value, field))
 			cfg_error(src, "%s: '%s' is not one of %s", k->key, value, k->metavar);
+		break;
+	case CFG_U64:
+		if (config_parse_u64(value, &size) || size > k->max)
+			cfg_error(src, "%s: '%s' is not a number from 0 to %#llx", k->key, value,
+				  (unsigned long long)k->max);
+		else
+			*(u64 *)field = size;
 		break;
 	case CFG_BOOL:
 		if (config_parse_bool(value, field))
@@ -548,6 +579,9 @@ static void print_value(const struct vm_config *cfg, const struct cfg_key *k, FI
 		break;
 	case CFG_BOOL:
 		fputs(*(const bool *)field ? "on" : "off", out);
+		break;
+	case CFG_U64:
+		fprintf(out, "%#llx", (unsigned long long)*(const u64 *)field);
 		break;
 	case CFG_ENUM:
 		for (const struct cfg_enum *e = k->enums; e->name; e++) {

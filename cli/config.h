@@ -47,5 +47,6 @@ void config_print_flag_help(FILE *out);
 int config_parse_size(const char *s, u64 *out) __must_check;	/* "256M", "1G", "4096" */
 int config_parse_u32(const char *s, u32 *out) __must_check;
 int config_parse_bool(const char *s, bool *out) __must_check;
+int config_parse_u64(const char *s, u64 *out) __must_check;	/* decimal or 0x hex */
 
 #endif /* VTLVM_CLI_CONFIG_H */

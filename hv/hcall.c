@@ -17,6 +17,7 @@ static const struct {
 } families[] = {
 	{ hv_hcalls_pv, &hv_hcalls_pv_count },
 	{ hv_hcalls_synic, &hv_hcalls_synic_count },
+	{ hv_hcalls_regs, &hv_hcalls_regs_count },
 };
 
 static int cmp_desc(const void *a, const void *b)

@@ -98,5 +98,7 @@ extern const struct hv_hcall_desc hv_hcalls_pv[];
 extern const unsigned int hv_hcalls_pv_count;
 extern const struct hv_hcall_desc hv_hcalls_synic[];
 extern const unsigned int hv_hcalls_synic_count;
+extern const struct hv_hcall_desc hv_hcalls_regs[];
+extern const unsigned int hv_hcalls_regs_count;
 
 #endif /* VTLVM_HCALL_H */

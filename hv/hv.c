@@ -21,8 +21,9 @@ static void hv_features_init(struct hv *hv)
 			 HV_ACCESS_SYNIC_REGS | HV_ACCESS_SYNTHETIC_TIMER_REGS |
 			 HV_ACCESS_HYPERCALL_MSRS | HV_ACCESS_VP_INDEX |
 			 HV_ACCESS_PARTITION_REFERENCE_TSC | HV_ACCESS_FREQUENCY_REGS |
-			 HV_POST_MESSAGES | HV_SIGNAL_EVENTS;
-	hv->features = HV_X64_HYPERCALL_XMM_INPUT_AVAILABLE | HV_FEATURE_FREQUENCY_MSRS_AVAILABLE |
+			 HV_POST_MESSAGES | HV_SIGNAL_EVENTS | HV_ACCESS_VP_REGISTERS;
+	hv->features = HV_X64_HYPERCALL_XMM_INPUT_AVAILABLE |
+		       HV_X64_HYPERCALL_XMM_OUTPUT_AVAILABLE | HV_FEATURE_FREQUENCY_MSRS_AVAILABLE |
 		       HV_FEATURE_GUEST_CRASH_MSR_AVAILABLE | HV_STIMER_DIRECT_MODE_AVAILABLE;
 	/*
 	 * Relaxed timing: the hosts may be slow (nested); deprecate AutoEOI: vtlvm
@@ -33,6 +34,10 @@ static void hv_features_init(struct hv *hv)
 		    HV_X64_CLUSTER_IPI_RECOMMENDED | HV_X64_EX_PROCESSOR_MASKS_RECOMMENDED;
 	if (hv->cfg.flush_hint)
 		hv->hints |= HV_X64_REMOTE_TLB_FLUSH_RECOMMENDED;
+	/* The configuration can only take away (hyperv:privileges, features, hints). */
+	hv->privileges &= hv->cfg.privilege_mask;
+	hv->features &= hv->cfg.feature_mask;
+	hv->hints &= hv->cfg.hint_mask;
 }
 
 static void vp_destroy(struct hv_vp *vp)

@@ -80,7 +80,10 @@ struct hv_connection {
 
 struct hv_config {
 	u32 nr_vps;
-	bool flush_hint;	/* advertise HV_X64_REMOTE_TLB_FLUSH_RECOMMENDED */
+	bool flush_hint;
+	/* Masks over what vtlvm implements: a bit can be withheld, never added. */
+	u64 privilege_mask;
+	u32 feature_mask, hint_mask;	/* advertise HV_X64_REMOTE_TLB_FLUSH_RECOMMENDED */
 	struct hv_connection connections[HV_MAX_CONNECTIONS];
 	unsigned int nr_connections;
 };
@@ -204,6 +207,8 @@ void hv_cpuid_leaves(const struct hv *hv, struct hv_cpuid_leaf out[HV_CPUID_NR_L
  */
 int hv_msr_read(struct hv_vp *vp, u32 index, u64 *val) __must_check;
 int hv_msr_write(struct hv_vp *vp, u32 index, u64 val) __must_check;
+/* Is MSR index one this partition has and is granted? */
+bool hv_msr_granted(struct hv_vp *vp, u32 index);
 bool hv_msr_is_synthetic(u32 index);
 
 #endif /* VTLVM_HV_H */

@@ -288,6 +288,13 @@ static const struct hv_msr_desc *msr_lookup(struct hv_vp *vp, u32 index, int *er
 	return d;
 }
 
+bool hv_msr_granted(struct hv_vp *vp, u32 index)
+{
+	int err;
+
+	return msr_lookup(vp, index, &err) != NULL;
+}
+
 int hv_msr_read(struct hv_vp *vp, u32 index, u64 *val)
 {
 	int ret;

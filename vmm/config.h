@@ -43,6 +43,9 @@ struct vm_config {
 	bool hv_enabled;
 	char *hv_connections;	/* "id=msg:VP:SINT,id=event:VP:SINT:FLAG" */
 	enum tristate hv_flush_hint;
+	u64 hv_privileges;	/* masks over what vtlvm implements (CPUID 0x40000003/4) */
+	u64 hv_features;
+	u64 hv_hints;
 	/* [security] */
 	char *user;		/* switch to this user after setup; NULL: keep */
 	/* [log] */

@@ -256,7 +256,12 @@ static int build_config(struct vm *vm, struct hv_config *cfg)
 	char err[256];
 	int ret;
 
-	*cfg = (struct hv_config) { .nr_vps = vm->cfg->cpus };
+	*cfg = (struct hv_config) {
+		.nr_vps = vm->cfg->cpus,
+		.privilege_mask = vm->cfg->hv_privileges,
+		.feature_mask = vm->cfg->hv_features,
+		.hint_mask = vm->cfg->hv_hints,
+	};
 	if (vm->cfg->hv_flush_hint == TRISTATE_AUTO)
 		cfg->flush_hint = kernel_flushes_on_set_sregs();
 	else

@@ -134,8 +134,8 @@ static void test_args_parse_short_flags(void **state)
 /* Every schema flag, in both long forms, lands on its key; order is kept. */
 static void test_args_parse_long_flags(void **state)
 {
-	static char opts[16][64], vals[16][16];
-	const char *words[40];
+	static char opts[32][64], vals[32][16];
+	const char *words[72];
 	struct cli_args a;
 	unsigned int n = 0, w = 0;
 	const char *flag;
@@ -143,7 +143,7 @@ static void test_args_parse_long_flags(void **state)
 
 	words[w++] = "run";
 	for (; (flag = config_flag(n)); n++) {
-		assert_true(n < 16);
+		assert_true(n < 32);
 		snprintf(vals[n], sizeof(vals[n]), "v%u", n);
 		if (n % 2) {	/* --flag=value */
 			snprintf(opts[n], sizeof(opts[n]), "--%s=%s", flag, vals[n]);

@@ -131,7 +131,8 @@ static void test_config_key_for_flag(void **state)
 		{ "format", "boot:format" }, { "serial", "console:serial" },
 		{ "user", "security:user" }, { "log-level", "log:level" },
 		{ "hyperv", "hyperv:enabled" }, { "hv-connections", "hyperv:connections" },
-		{ "hv-flush-hint", "hyperv:flush_hint" },
+		{ "hv-flush-hint", "hyperv:flush_hint" }, { "hv-privileges", "hyperv:privileges" },
+		{ "hv-features", "hyperv:features" }, { "hv-hints", "hyperv:hints" },
 		{ "config", NULL }, { "mem", NULL }, { "Memory", NULL }, { "", NULL },
 		{ "memory:size", NULL }, { "cpus ", NULL },
 	};
@@ -152,7 +153,7 @@ static void test_config_key_for_flag(void **state)
 		assert_non_null(config_key_for_flag(flag));
 		n++;
 	}
-	assert_int_equal(n, 15);
+	assert_int_equal(n, 18);
 	assert_null(config_flag(n + 100));
 }
 
