@@ -66,7 +66,8 @@ void hv_reftime_calibrate(struct hv *hv, u64 tsc_hz, u64 guest_tsc, u64 mono_ns)
 
 	r->tsc_hz = tsc_hz;
 	r->tsc_scale = hv_reftime_scale(r->tsc_hz);
-	r->tsc_offset = 0;	/* reference time counts from guest TSC 0 */
+	/* Reference time is 0 at calibration, the start of the VM, whatever the TSC reads. */
+	r->tsc_offset = -(s64)(((unsigned __int128)guest_tsc * r->tsc_scale) >> 64);
 	r->tsc0 = guest_tsc;
 	r->mono0_ns = mono_ns;
 }

@@ -3,13 +3,13 @@
  * hv/reftime.h -- the partition reference time (TLFS "Partition Reference
  * Counter", "Partition Reference Time Enlightenment").
  *
- * One timeline for the whole partition, in 100 ns ticks, counting from
- * guest TSC 0 (the VM's creation):
+ * One timeline for the whole partition, in 100 ns ticks, counting from the
+ * calibration at VM start (reference time 0 there):
  *   ref = (guest_tsc * tsc_scale >> 64) + tsc_offset        (the TSC page)
  *   ref = (mono_ns - mono0_ns) / 100 + ref0                  (TIME_REF_COUNT, timers)
- * where ref0 = (tsc0 * tsc_scale >> 64) + tsc_offset for the calibration
- * sample (tsc0, mono0). Both clocks tick at the same rate, so the two agree
- * to within the TSC frequency's rounding (under 1 ppm).
+ * where tsc_offset makes ref0 = (tsc0 * tsc_scale >> 64) + tsc_offset zero
+ * for the calibration sample (tsc0, mono0). Both clocks tick at the same
+ * rate, so the two agree to within the TSC frequency's rounding (< 1 ppm).
  */
 #ifndef VTLVM_REFTIME_H
 #define VTLVM_REFTIME_H

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* IDT, GDT and the exception path: table fixups for *_safe(), handlers, or an assert. */
 #include "guest.h"
+#include "hv.h"
 
 struct idt_entry {
 	u16 offset0, selector;
@@ -61,6 +62,17 @@ void exception_dispatch(struct ex_regs *regs)
 {
 	if (handlers[regs->vector]) {
 		handlers[regs->vector](regs);
+		return;
+	}
+	/*
+	 * A fault inside the hypercall page (#UD for a hypercall vtlvm refuses):
+	 * finish the page's `ret` for it and report the vector in R10, which the
+	 * callers in lib/hv.c zero beforehand.
+	 */
+	if (hv_hcall_page && regs->rip - (u64)hv_hcall_page < 4096) {
+		regs->rip = *(u64 *)regs->rsp;
+		regs->rsp += 8;
+		regs->r10 = regs->vector;
 		return;
 	}
 	for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++) {

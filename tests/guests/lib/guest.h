@@ -20,15 +20,8 @@
 #include <stdint.h>
 
 #include "devices/testdev_abi.h"
+#include "vmm/types.h"	/* u8..u64, BIT, ARRAY_SIZE...: freestanding-safe */
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define __noreturn	__attribute__((noreturn))
-#define __printf(a, b)	__attribute__((format(printf, a, b)))
 #define barrier()	asm volatile("" ::: "memory")
 #define READ_ONCE(x)	(*(volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))

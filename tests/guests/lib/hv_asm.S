@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/* Hypercalls whose registers C cannot express: XMM fast calls and full-register calls. */
+
+	.text
+	.code64
+
+/* u8 hv_hypercall_xmm_raw(u64 control, u64 *block, void *page, u64 *result) */
+	.globl hv_hypercall_xmm_raw
+hv_hypercall_xmm_raw:
+	push	%rbx
+	push	%r12
+	mov	%rsi, %rbx		/* block: RDX, R8, XMM0-5 */
+	mov	%rcx, %r12		/* result */
+	mov	%rdx, %r11		/* page */
+	movdqu	16(%rbx), %xmm0
+	movdqu	32(%rbx), %xmm1
+	movdqu	48(%rbx), %xmm2
+	movdqu	64(%rbx), %xmm3
+	movdqu	80(%rbx), %xmm4
+	movdqu	96(%rbx), %xmm5
+	mov	0(%rbx), %rdx
+	mov	8(%rbx), %r8
+	mov	%rdi, %rcx
+	xor	%r10d, %r10d
+	call	*%r11
+	mov	%rdx, 0(%rbx)
+	mov	%r8, 8(%rbx)
+	movdqu	%xmm0, 16(%rbx)
+	movdqu	%xmm1, 32(%rbx)
+	movdqu	%xmm2, 48(%rbx)
+	movdqu	%xmm3, 64(%rbx)
+	movdqu	%xmm4, 80(%rbx)
+	movdqu	%xmm5, 96(%rbx)
+	mov	%rax, (%r12)
+	mov	%r10, %rax		/* the vector, 0 if none */
+	pop	%r12
+	pop	%rbx
+	ret
+
+/*
+ * void hv_call_with_regs(struct hv_gprs *regs, u64 xmm[16][2])
+ * struct hv_gprs: rax rbx rcx rdx rsi rdi rbp r8 r9 r10 r11 r12 r13 r14 r15 rflags
+ */
+#define R_RAX 0
+#define R_RBX 8
+#define R_RCX 16
+#define R_RDX 24
+#define R_RSI 32
+#define R_RDI 40
+#define R_RBP 48
+#define R_R8 56
+#define R_R9 64
+#define R_R10 72
+#define R_R11 80
+#define R_R12 88
+#define R_R13 96
+#define R_R14 104
+#define R_R15 112
+#define R_FLAGS 120
+
+.macro xmm_op op, base
+	\op 0(\base), %xmm0;   \op 16(\base), %xmm1;  \op 32(\base), %xmm2;  \op 48(\base), %xmm3
+	\op 64(\base), %xmm4;  \op 80(\base), %xmm5;  \op 96(\base), %xmm6;  \op 112(\base), %xmm7
+	\op 128(\base), %xmm8; \op 144(\base), %xmm9; \op 160(\base), %xmm10; \op 176(\base), %xmm11
+	\op 192(\base), %xmm12; \op 208(\base), %xmm13; \op 224(\base), %xmm14; \op 240(\base), %xmm15
+.endm
+.macro xmm_store base
+	movdqu %xmm0, 0(\base);   movdqu %xmm1, 16(\base);  movdqu %xmm2, 32(\base)
+	movdqu %xmm3, 48(\base);  movdqu %xmm4, 64(\base);  movdqu %xmm5, 80(\base)
+	movdqu %xmm6, 96(\base);  movdqu %xmm7, 112(\base); movdqu %xmm8, 128(\base)
+	movdqu %xmm9, 144(\base); movdqu %xmm10, 160(\base); movdqu %xmm11, 176(\base)
+	movdqu %xmm12, 192(\base); movdqu %xmm13, 208(\base); movdqu %xmm14, 224(\base)
+	movdqu %xmm15, 240(\base)
+.endm
+
+	.globl hv_call_with_regs
+hv_call_with_regs:
+	push	%rbx
+	push	%rbp
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	push	%rdi			/* regs, for after the call */
+	push	%rsi			/* xmm */
+	xmm_op	movdqu, %rsi
+	push	R_FLAGS(%rdi)
+	popfq
+	mov	R_RAX(%rdi), %rax
+	mov	R_RBX(%rdi), %rbx
+	mov	R_RCX(%rdi), %rcx
+	mov	R_RDX(%rdi), %rdx
+	mov	R_RSI(%rdi), %rsi
+	mov	R_RBP(%rdi), %rbp
+	mov	R_R8(%rdi), %r8
+	mov	R_R9(%rdi), %r9
+	mov	R_R10(%rdi), %r10
+	mov	R_R11(%rdi), %r11
+	mov	R_R12(%rdi), %r12
+	mov	R_R13(%rdi), %r13
+	mov	R_R14(%rdi), %r14
+	mov	R_R15(%rdi), %r15
+	mov	R_RDI(%rdi), %rdi
+	call	*hv_hcall_page(%rip)
+	pushfq
+	push	%rdi
+	mov	16(%rsp), %rdi		/* xmm */
+	xmm_store %rdi
+	mov	24(%rsp), %rdi		/* regs */
+	pop	R_RDI(%rdi)
+	pop	R_FLAGS(%rdi)
+	mov	%rax, R_RAX(%rdi)
+	mov	%rbx, R_RBX(%rdi)
+	mov	%rcx, R_RCX(%rdi)
+	mov	%rdx, R_RDX(%rdi)
+	mov	%rsi, R_RSI(%rdi)
+	mov	%rbp, R_RBP(%rdi)
+	mov	%r8, R_R8(%rdi)
+	mov	%r9, R_R9(%rdi)
+	mov	%r10, R_R10(%rdi)
+	mov	%r11, R_R11(%rdi)
+	mov	%r12, R_R12(%rdi)
+	mov	%r13, R_R13(%rdi)
+	mov	%r14, R_R14(%rdi)
+	mov	%r15, R_R15(%rdi)
+	add	$16, %rsp		/* xmm, regs */
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbp
+	pop	%rbx
+	ret
