@@ -29,9 +29,8 @@
 
 #include "hv/hv.h"
 
-/* The stub's trapping instruction: `out %al, $HV_HCALL_PORT` (2 bytes). */
-#define HV_HCALL_PORT		0xe4
-#define HV_HCALL_INSN_LEN	2
+#include "hv/hcall_stub.h"
+
 #define HV_HCALL_REP_BUDGET	512	/* reps per entry before a continuation */
 
 /* Descriptor flags. */

@@ -4,20 +4,9 @@
 #include <string.h>
 
 #include "hv/hcall.h"
+#include "hv/hcall_stub.h"
 
-static const u8 hypercall_stub[] = {
-	0x9c,			/* pushf */
-	0x50,			/* push %rax */
-	0x8c, 0xc8,		/* mov %cs, %eax */
-	0xa8, 0x03,		/* test $3, %al: CPL */
-	0x58,			/* pop %rax */
-	0x75, 0x04,		/* jnz 1f */
-	0x9d,			/* popf */
-	0xe6, HV_HCALL_PORT,	/* out %al, $HV_HCALL_PORT: the trap */
-	0xc3,			/* ret */
-	0x9d,			/* 1: popf */
-	0x0f, 0x0b,		/* ud2: TLFS "Legal Hypercall Environments" */
-};
+static const u8 hypercall_stub[] = HV_HCALL_STUB_BYTES;
 
 _Static_assert(HV_HCALL_STUB_OUT_OFFSET + HV_HCALL_INSN_LEN + 1 + 3 == sizeof(hypercall_stub),
 	       "hypercall stub layout");

@@ -14,7 +14,8 @@
  *
  * The same bytes work in 64-bit and 32-bit protected mode. The page is an
  * overlay: the RAM beneath it is saved when it is enabled and put back when
- * it is disabled or moved. The rest of the page is int3.
+ * it is disabled or moved. The rest of the page is int3. The stub's bytes
+ * are in hv/hcall_stub.h.
  */
 #ifndef VTLVM_HCALL_PAGE_H
 #define VTLVM_HCALL_PAGE_H
@@ -22,7 +23,6 @@
 #include "hv/hv.h"
 
 #define HV_HCALL_STUB_OFFSET	0x00
-#define HV_HCALL_STUB_OUT_OFFSET 0x0a	/* the trapping `out` inside the stub */
 
 /* Install the page at v->hypercall's GPN (which must be RAM); saves what it covers. */
 void hv_hcall_page_enable(struct hv *hv, struct hv_vtl *v);

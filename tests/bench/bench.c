@@ -2,14 +2,18 @@
 /*
  * make bench: vtlvm's costs next to a bare KVM loop, measured side by side
  * in one run (the hosts are shared and noisy, so only ratios from the same
- * run compare). Rounds alternate bare and vtlvm; each figure is the median.
+ * run compare). Rounds alternate bare and vtlvm on the same guest ELF; each
+ * figure is a median over rounds, each ratio the median of per-round ratios.
  *
  *   bench pio_exit_bare_ns   one PIO exit + re-entry, bare KVM loop
  *   bench pio_exit_ns        the same guest loop under vtlvm
- *   bench pio_exit_ratio     median over rounds of (vtlvm / bare) within the round
+ *   bench pio_exit_ratio     vtlvm / bare
+ *   bench hcall_bare_ns      the hypercall page's instructions, its `out` a bare PIO exit
+ *   bench hcall_ns           a null hypercall through vtlvm's hypercall page
+ *   bench hcall_ratio        vtlvm / bare
  *   bench startup_us         vtlvm exec -> the BSP's first KVM_RUN
  *
- * usage: bench BUILD_DIR [ROUNDS] [EXITS]
+ * usage: bench BUILD_DIR [ROUNDS] [ITERATIONS]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +22,12 @@
 #include "tests/bench/bench.h"
 
 #define DEFAULT_ROUNDS	15
-#define DEFAULT_EXITS	10000
+#define DEFAULT_ITERS	10000
 #define MAX_ROUNDS	64
+
+struct series {
+	u64 bare[MAX_ROUNDS], vtlvm[MAX_ROUNDS], ratio[MAX_ROUNDS], start[MAX_ROUNDS];
+};
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -35,52 +43,67 @@ static u64 median(u64 *v, int n)
 }
 
 /* Nanoseconds per loop iteration between stages 1 and 2, or 0 if missing. */
-static u64 per_exit(const struct bench_run *r, u64 exits)
+static u64 per_iter(const struct bench_run *r, u64 iters)
 {
 	if (!r->stage_ns[1] || r->stage_ns[2] <= r->stage_ns[1])
 		return 0;
-	return (r->stage_ns[2] - r->stage_ns[1]) / exits;
+	return (r->stage_ns[2] - r->stage_ns[1]) / iters;
+}
+
+/* One round of one benchmark: the guest on the bare loop, then under vtlvm. */
+static int round_pair(const char *build, const char *guest, u64 iters, struct series *s, int i)
+{
+	char elf[512], cmdline[64];
+	struct bench_run rb, rv;
+
+	snprintf(elf, sizeof(elf), "%s/guests/%s", build, guest);
+	snprintf(cmdline, sizeof(cmdline), "n=%llu", (unsigned long long)iters);
+	if (bench_bare_run(elf, cmdline, &rb) || bench_vtlvm_run(build, elf, cmdline, &rv) ||
+	    rv.status != 1) {
+		fprintf(stderr, "bench: %s round %d failed (vtlvm status %d)\n", guest, i,
+			rv.status);
+		return -1;
+	}
+	s->bare[i] = per_iter(&rb, iters);
+	s->vtlvm[i] = per_iter(&rv, iters);
+	s->start[i] = rv.start_ns;
+	if (!s->bare[i] || !s->vtlvm[i] || !s->start[i]) {
+		fprintf(stderr, "bench: %s round %d lost its timestamps\n", guest, i);
+		return -1;
+	}
+	/* Paired within a round, so slow drift of the shared host cancels out. */
+	s->ratio[i] = s->vtlvm[i] * 1000 / s->bare[i];
+	return 0;
+}
+
+static void report(const char *name, struct series *s, int rounds)
+{
+	printf("bench %s_bare_ns %llu ns\n", name, (unsigned long long)median(s->bare, rounds));
+	printf("bench %s_ns %llu ns\n", name, (unsigned long long)median(s->vtlvm, rounds));
+	printf("bench %s_ratio %.3f x\n", name, median(s->ratio, rounds) / 1000.0);
 }
 
 int main(int argc, char **argv)
 {
 	const char *build = argc > 1 ? argv[1] : "build";
 	int rounds = argc > 2 ? atoi(argv[2]) : DEFAULT_ROUNDS;
-	u64 exits = argc > 3 ? strtoull(argv[3], NULL, 0) : DEFAULT_EXITS;
-	u64 bare[MAX_ROUNDS], vt[MAX_ROUNDS], start[MAX_ROUNDS], ratio[MAX_ROUNDS], mb, mv;
-	char elf[512], cmdline[64];
+	u64 iters = argc > 3 ? strtoull(argv[3], NULL, 0) : DEFAULT_ITERS;
+	static struct series pio, hcall;
 
-	if (rounds < 1 || rounds > MAX_ROUNDS || !exits) {
-		fprintf(stderr, "usage: %s BUILD_DIR [ROUNDS 1-%d] [EXITS]\n", argv[0], MAX_ROUNDS);
+	if (rounds < 1 || rounds > MAX_ROUNDS || !iters) {
+		fprintf(stderr, "usage: %s BUILD_DIR [ROUNDS 1-%d] [ITERATIONS]\n", argv[0],
+			MAX_ROUNDS);
 		return 2;
 	}
-	snprintf(elf, sizeof(elf), "%s/guests/bench_pio.elf", build);
-	snprintf(cmdline, sizeof(cmdline), "n=%llu", (unsigned long long)exits);
 	for (int i = 0; i < rounds; i++) {
-		struct bench_run rb, rv;
-
-		if (bench_bare_run(elf, cmdline, &rb) || bench_vtlvm_run(build, elf, cmdline, &rv) ||
-		    rv.status != 1) {
-			fprintf(stderr, "bench: round %d failed (vtlvm status %d)\n", i, rv.status);
+		if (round_pair(build, "bench_pio.elf", iters, &pio, i) ||
+		    round_pair(build, "bench_hcall.elf", iters, &hcall, i))
 			return 1;
-		}
-		bare[i] = per_exit(&rb, exits);
-		vt[i] = per_exit(&rv, exits);
-		start[i] = rv.start_ns;
-		if (!bare[i] || !vt[i] || !start[i]) {
-			fprintf(stderr, "bench: round %d lost its timestamps\n", i);
-			return 1;
-		}
-		/* Paired within a round, so slow drift of the shared host cancels out. */
-		ratio[i] = vt[i] * 1000 / bare[i];
 	}
-	mb = median(bare, rounds);
-	mv = median(vt, rounds);
-	printf("bench pio_exit_bare_ns %llu ns\n", (unsigned long long)mb);
-	printf("bench pio_exit_ns %llu ns\n", (unsigned long long)mv);
-	printf("bench pio_exit_ratio %.3f x\n", median(ratio, rounds) / 1000.0);
-	printf("bench startup_us %llu us\n", (unsigned long long)median(start, rounds) / 1000);
+	report("pio_exit", &pio, rounds);
+	report("hcall", &hcall, rounds);
+	printf("bench startup_us %llu us\n", (unsigned long long)median(pio.start, rounds) / 1000);
 	printf("bench rounds %d count\n", rounds);
-	printf("bench exits_per_round %llu count\n", (unsigned long long)exits);
+	printf("bench iterations_per_round %llu count\n", (unsigned long long)iters);
 	return 0;
 }

@@ -7,5 +7,6 @@ $(BUILD)/bench/bench: $(BENCH_SRCS) tests/bench/bench.h $(BUILD)/libvtlvm.a
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $(BENCH_SRCS) $(BUILD)/libvtlvm.a $(LDLIBS)
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/vtlvm $(BUILD)/bench/bench $(BUILD)/guests/bench_pio.elf
+	@$(MAKE) --no-print-directory $(BUILD)/vtlvm $(BUILD)/bench/bench $(BUILD)/guests/bench_pio.elf \
+		$(BUILD)/guests/bench_hcall.elf
 	$(BUILD)/bench/bench $(BUILD)
