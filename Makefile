@@ -120,6 +120,7 @@ clean:
 # ---- test data: broken images for the bad-input tests ------------------------
 .PHONY: tools
 tools: $(BUILD)/testdata/truncated.elf $(BUILD)/testdata/garbage.bin $(BUILD)/testdata/big.elf \
+	$(BUILD)/testdata/nul.ini $(BUILD)/testdata/high.elf \
        $(MB_TESTDATA)
 
 $(BUILD)/testdata/truncated.elf: $(BUILD)/guests/hello.elf
@@ -136,3 +137,12 @@ $(BUILD)/testdata/big.elf: $(BUILD)/guests/hello.o $(GUEST_ENTRY) $(GUEST_LIB) t
 	@echo "  CC      $@"
 	$(Q)$(CC) $(GUEST_LDFLAGS) -Wl,-T,tests/guests/lib/guest.ld -Wl,--defsym,__pad=0 \
 		-o $@ $(GUEST_ENTRY) $< $(GUEST_LIB) -Wl,--section-start=.bss=0x300000
+
+$(BUILD)/testdata/nul.ini:
+	@mkdir -p $(@D)
+	$(Q)printf '[vm\000]\n' > $@
+
+# hello.elf moved to 4 GiB + 1 MiB (physical addresses only): an entry above the boot map.
+$(BUILD)/testdata/high.elf: $(BUILD)/guests/hello.elf
+	@mkdir -p $(@D)
+	$(Q)objcopy --change-section-lma '*+0x100000000' $< $@ 2>/dev/null

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "vmm/log.h"
 
@@ -384,8 +385,12 @@ static unsigned int ini_line_of(const char *path, const char *sec, const char *n
 		while (isspace((unsigned char)*p))
 			p++;
 		if (*p == '[') {
-			len = strcspn(p + 1, "]");
-			snprintf(cur, sizeof(cur), "%.*s", (int)len, p + 1);
+			/* iniparser strips blanks inside the brackets: "[ vm ]" is [vm]. */
+			p += 1 + strspn(p + 1, " \t");
+			len = strcspn(p, "]");
+			while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+				len--;
+			snprintf(cur, sizeof(cur), "%.*s", (int)len, p);
 			if (!name && !strcasecmp(cur, sec)) {
 				fclose(f);
 				return n;
@@ -427,13 +432,25 @@ static int __printf(1, 2) ini_error(const char *fmt, ...)
 	va_list ap;
 	size_t len;
 
+	unsigned int line;
+	char *text;
+
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	len = strlen(msg);
 	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
 		msg[--len] = '\0';
-	pr_err("%s: %s", ini_path_for_errors, msg);
+	/* iniparser 4.1 says "iniparser: syntax error in F (N):\n-> TEXT": make it one line. */
+	text = strstr(msg, "\n-> ");
+	if (text && sscanf(msg, "iniparser: syntax error in %*[^(](%u)", &line) == 1) {
+		pr_err("%s:%u: syntax error: %s", ini_path_for_errors, line, text + 4);
+	} else {
+		for (char *c = msg; *c; c++)
+			if (*c == '\n')
+				*c = ' ';
+		pr_err("%s: %s", ini_path_for_errors, msg);
+	}
 	nr_errors++;
 	return 0;
 }
@@ -484,21 +501,73 @@ static void apply_dictionary(struct vm_config *cfg, const dictionary *d, const c
 	}
 }
 
+/*
+ * One pass over the raw text for what iniparser would accept silently: NUL
+ * bytes (not a text file), and `;` or `#` glued to an unquoted value, which
+ * iniparser takes as the start of a comment and cuts the value at
+ * ("init=/x#y" would become "init=/x"). A comment after whitespace stays legal.
+ */
+static void check_raw_text(const char *path, FILE *f)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned int n = 0;
+	ssize_t len;
+
+	while ((len = getline(&line, &cap, f)) > 0) {
+		char *v = strchr(line, '='), *p;
+
+		n++;
+		if (memchr(line, '\0', len)) {
+			pr_err("%s:%u: binary data (a NUL byte): not an INI file", path, n);
+			nr_errors++;
+			break;
+		}
+		p = line + strspn(line, " \t");
+		if (!v || *p == ';' || *p == '#' || *p == '[')
+			continue;
+		for (v++; *v == ' ' || *v == '\t'; v++)
+			;
+		if (*v == '"' || *v == '\'')
+			continue;
+		for (p = v; *p && *p != '\n'; p++) {
+			if ((*p == ';' || *p == '#') && p > v && p[-1] != ' ' && p[-1] != '\t') {
+				pr_err("%s:%u: '%c' in an unquoted value starts a comment: put the value "
+				       "in double quotes", path, n, *p);
+				nr_errors++;
+				break;
+			}
+		}
+	}
+	free(line);
+}
+
 static void load_file(struct vm_config *cfg, const char *path)
 {
 	char *copy = strdup(path), *dir;
 	dictionary *d;
+	struct stat st;
 	FILE *f;
 
 	/* Say why the file cannot be read, which iniparser would not. */
 	f = fopen(path, "r");
-	if (!f) {
-		pr_err("%s: cannot read config file: %s", path, strerror(errno));
+	if (!f || fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		if (f)
+			pr_err("%s: not a regular file", path);
+		else
+			pr_err("%s: cannot read config file: %s", path, strerror(errno));
 		nr_errors++;
+		if (f)
+			fclose(f);
 		free(copy);
 		return;
 	}
+	check_raw_text(path, f);
 	fclose(f);
+	if (nr_errors) {
+		free(copy);
+		return;
+	}
 	snprintf(ini_path_for_errors, sizeof(ini_path_for_errors), "%s", path);
 	iniparser_set_error_callback(ini_error);
 	d = iniparser_load(path);

@@ -4,6 +4,7 @@
  * path ends in main()'s return with a status from vmm/status.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -80,12 +81,24 @@ static void apply_verbosity(const struct vm_config *cfg, int verbosity)
 	log_level = level < LOG_ERR ? LOG_ERR : level > LOG_DEBUG ? LOG_DEBUG : level;
 }
 
+/*
+ * Started with fd 0, 1 or 2 closed, the first fds opened (/dev/kvm, guest
+ * RAM) would take their place and log lines would land in them.
+ */
+static void ensure_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			return;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_args args;
 	struct vm_config cfg;
 	int status;
 
+	ensure_std_fds();
 	/* A closed stdout must not kill the VMM mid-guest: writes just fail. */
 	signal(SIGPIPE, SIG_IGN);
 	if (args_parse(argc, argv, &args))

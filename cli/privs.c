@@ -50,6 +50,6 @@ int privs_drop(const char *user)
 		return -errno;
 	}
 	if (had != CAPNG_NONE)
-		pr_debug("dropped all %s capabilities", had == CAPNG_FULL ? "(full set of)" : "");
+		pr_debug("dropped all %scapabilities", had == CAPNG_FULL ? "(a full set of) " : "");
 	return 0;
 }

@@ -105,7 +105,7 @@ static void fwcfg_select(struct fwcfg *f, u16 key)
 	f->selector = key & ~FW_CFG_WRITE_CHANNEL;
 	f->offset = 0;
 	if (!fwcfg_item(f))
-		pr_debug("selector 0x%04x names no item: reads return 0", key);
+		pr_ratelimited(LOG_DEBUG, "selector 0x%04x names no item: reads return 0", key);
 }
 
 static u8 fwcfg_data_byte(struct fwcfg *f)

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "vmm/log.h"
 
@@ -56,20 +55,39 @@ static u8 rx_pop(struct serial8250 *s)
 	return c;
 }
 
+/* THRE while the transmit ring has room, TEMT once it is empty. */
+static void tx_update_lsr(struct serial8250 *s)
+{
+	bool room = s->tx_count < SERIAL_TX_BUF;
+
+	if (room && !(s->lsr & UART_LSR_THRE))
+		s->thr_ipending = true;		/* THR became empty: THRI */
+	s->lsr = (s->lsr & ~(UART_LSR_THRE | UART_LSR_TEMT)) |
+		 (room ? UART_LSR_THRE : 0) | (!s->tx_count ? UART_LSR_TEMT : 0);
+}
+
+/*
+ * A byte written to THR goes to the transmit ring, which the host drains
+ * (serial8250_tx_take()) at its own pace. A full ring clears THRE, so a slow
+ * or stuck host output holds the guest back the way a real line would,
+ * instead of blocking a vCPU thread in write(2).
+ */
 static void transmit(struct serial8250 *s, u8 c)
 {
 	if (s->mcr & UART_MCR_LOOP) {
 		rx_push(s, c);
-	} else if (s->out_fd >= 0) {
-		ssize_t n;
-
-		do {
-			n = write(s->out_fd, &c, 1);
-		} while (n < 0 && errno == EINTR);
+	} else if (s->connected && s->tx_count < SERIAL_TX_BUF) {
+		s->tx[(s->tx_head + s->tx_count++) % SERIAL_TX_BUF] = c;
+		if (s->tx_count == 1 && s->tx_cb)
+			s->tx_cb(s->tx_ctx);
 	}
-	/* The byte leaves at once: THR and the shifter are empty again. */
-	s->lsr |= UART_LSR_THRE | UART_LSR_TEMT;
-	s->thr_ipending = true;
+	/*
+	 * A write while THRE is clear overruns the line: the byte is lost.
+	 * Writing THR acknowledges THRI; it is pending again once THR is free,
+	 * at once while the ring has room.
+	 */
+	tx_update_lsr(s);
+	s->thr_ipending = s->lsr & UART_LSR_THRE;
 }
 
 /* MSR inputs: in loopback they mirror MCR (RTS->CTS, DTR->DSR, OUT1->RI, OUT2->DCD). */
@@ -199,6 +217,40 @@ static void serial_write(void *dev, u64 off, const void *data, u32 len)
 
 static const struct bus_ops serial_ops = { .read = serial_read, .write = serial_write };
 
+size_t serial8250_tx_take(struct serial8250 *s, u8 *buf, size_t max)
+{
+	size_t n;
+
+	pthread_mutex_lock(&s->lock);
+	n = MIN(max, (size_t)s->tx_count);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = s->tx[(s->tx_head + i) % SERIAL_TX_BUF];
+	s->tx_head = (s->tx_head + n) % SERIAL_TX_BUF;
+	s->tx_count -= n;
+	tx_update_lsr(s);
+	serial_update_irq(s);
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+void serial8250_set_tx_cb(struct serial8250 *s, void (*cb)(void *ctx), void *ctx)
+{
+	pthread_mutex_lock(&s->lock);
+	s->tx_cb = cb;
+	s->tx_ctx = ctx;
+	pthread_mutex_unlock(&s->lock);
+}
+
+size_t serial8250_rx_room(struct serial8250 *s)
+{
+	size_t room;
+
+	pthread_mutex_lock(&s->lock);
+	room = SERIAL_RX_BUF - s->rx_count;
+	pthread_mutex_unlock(&s->lock);
+	return room;
+}
+
 size_t serial8250_receive(struct serial8250 *s, const u8 *buf, size_t len)
 {
 	size_t n;
@@ -223,12 +275,12 @@ void serial8250_set_space_cb(struct serial8250 *s, void (*cb)(void *ctx), void *
 }
 
 int serial8250_init(struct serial8250 *s, struct bus *pio, u16 port, u32 irq,
-		    const struct platform *plat, int out_fd)
+		    const struct platform *plat, bool connected)
 {
 	*s = (struct serial8250) {
 		.plat = plat,
 		.irq = irq,
-		.out_fd = out_fd,
+		.connected = connected,
 		.lsr = UART_LSR_THRE | UART_LSR_TEMT,
 		.msr = UART_MSR_DCD | UART_MSR_DSR | UART_MSR_CTS,
 		.dll = 12,	/* 9600 baud, what a BIOS leaves */

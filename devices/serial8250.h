@@ -3,14 +3,20 @@
  * devices/serial8250.h -- a 16550A UART (the reference device: copy this one
  * when writing a new device).
  *
- * Transmitted bytes go to out_fd (stdout, or -1 to discard); received bytes
- * come from the host through serial8250_receive(), usually from the console
- * code reading stdin. The receive buffer is deeper than the 16550's 16-byte
- * FIFO so that pasted input is not lost; when it fills, the host side stops
- * reading and is told through space_cb once the guest has drained it.
+ * Transmitted bytes go into a transmit ring that the host drains with
+ * serial8250_tx_take() (the console's writer thread); tx_cb says the ring
+ * has data. While the ring is full THRE is clear, so a stuck host output
+ * slows the guest down instead of blocking a vCPU thread. A disconnected
+ * UART (console:serial = none) drops what is transmitted.
  *
- * Locking: one mutex per UART; bus callbacks and serial8250_receive() may
- * race freely.
+ * Received bytes come from the host through serial8250_receive(). The
+ * receive buffer is deeper than the 16550's 16-byte FIFO; when the host has
+ * more than fits, it keeps the rest and is told through space_cb once the
+ * guest has drained the buffer.
+ *
+ * Locking: one mutex per UART; bus callbacks and the serial8250_* calls may
+ * race freely. The callbacks run under that mutex: they may only wake
+ * someone (write an eventfd), never call back into the UART.
  */
 #ifndef VTLVM_SERIAL8250_H
 #define VTLVM_SERIAL8250_H
@@ -23,12 +29,13 @@
 #define SERIAL_COM1_PORT	0x3f8
 #define SERIAL_COM1_IRQ		4
 #define SERIAL_RX_BUF		256
+#define SERIAL_TX_BUF		4096
 
 struct serial8250 {
 	pthread_mutex_t lock;
 	const struct platform *plat;
 	u32 irq;
-	int out_fd;
+	bool connected;		/* false: transmitted bytes vanish */
 	u8 ier, lcr, mcr, lsr, msr, scr, fcr, dll, dlm;
 	bool thr_ipending;	/* THR-empty interrupt pending until IIR read or THR write */
 	int irq_level;
@@ -37,14 +44,24 @@ struct serial8250 {
 	bool rx_throttled;	/* the host holds input back until space_cb */
 	void (*space_cb)(void *ctx);
 	void *space_ctx;
+	u8 tx[SERIAL_TX_BUF];
+	unsigned int tx_head, tx_count;
+	void (*tx_cb)(void *ctx);
+	void *tx_ctx;
 };
 
 int serial8250_init(struct serial8250 *s, struct bus *pio, u16 port, u32 irq,
-		    const struct platform *plat, int out_fd) __must_check;
+		    const struct platform *plat, bool connected) __must_check;
 void serial8250_exit(struct serial8250 *s);
 /* Offer host input; returns how many bytes were taken (the rest: try after space_cb). */
 size_t serial8250_receive(struct serial8250 *s, const u8 *buf, size_t len);
 void serial8250_set_space_cb(struct serial8250 *s, void (*cb)(void *ctx), void *ctx);
+/* Free room in the receive buffer now. */
+size_t serial8250_rx_room(struct serial8250 *s);
+/* Take up to max transmitted bytes out of the ring (frees THR: THRE, THRI). */
+size_t serial8250_tx_take(struct serial8250 *s, u8 *buf, size_t max);
+/* cb(ctx) runs when the transmit ring goes from empty to non-empty. */
+void serial8250_set_tx_cb(struct serial8250 *s, void (*cb)(void *ctx), void *ctx);
 
 /* Register offsets and bits (PC16550D data sheet; Linux include/uapi/linux/serial_reg.h). */
 #define UART_RX		0	/* in:  receive buffer (DLAB = 0) */

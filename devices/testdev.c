@@ -3,6 +3,8 @@
 #include "devices/testdev.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -19,21 +21,30 @@ static unsigned long long now_ns(void)
 	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Write one whole line to the channel; a broken channel only loses records. */
+#define CHANNEL_STALL_MS 1000	/* a reader that stalls longer loses records */
+
+/*
+ * Write one whole line to the channel. The fd is non-blocking, so a reader
+ * that stops reading costs at most CHANNEL_STALL_MS per record and never
+ * wedges a vCPU thread; a broken channel only loses records.
+ */
 static void channel_line(struct testdev *t, const char *line)
 {
 	size_t len = strlen(line), done = 0;
 
 	while (done < len) {
+		struct pollfd p = { .fd = t->channel_fd, .events = POLLOUT };
 		ssize_t n = write(t->channel_fd, line + done, len - done);
 
-		if (n < 0 && errno == EINTR)
+		if (n > 0) {
+			done += n;
 			continue;
-		if (n <= 0) {
-			pr_warn_ratelimited("test channel write failed: %s", strerror(errno));
-			return;
 		}
-		done += n;
+		if (n < 0 && errno == EAGAIN && poll(&p, 1, CHANNEL_STALL_MS) > 0)
+			continue;
+		pr_warn_ratelimited("test channel write failed: %s",
+				    n < 0 ? strerror(errno) : "no progress");
+		return;
 	}
 }
 
@@ -77,17 +88,17 @@ static void log_ucall(const struct ucall *uc)
 	sanitize(msg, uc->msg, sizeof(msg));
 	switch (uc->cmd) {
 	case UCALL_SYNC:
-		pr_info("guest stage %llu (%#llx)", (unsigned long long)uc->args[0],
+		pr_ratelimited(LOG_INFO, "guest stage %llu (%#llx)", (unsigned long long)uc->args[0],
 			(unsigned long long)uc->args[1]);
 		break;
 	case UCALL_ASSERT:
-		pr_err("guest assertion failed at %s:%u: %s", file, uc->line, msg);
+		pr_err_ratelimited("guest assertion failed at %s:%u: %s", file, uc->line, msg);
 		break;
 	case UCALL_PRINT:
-		pr_info("guest: %s", msg);
+		pr_ratelimited(LOG_INFO, "guest: %s", msg);
 		break;
 	case UCALL_DONE:
-		pr_info("guest done");
+		pr_ratelimited(LOG_INFO, "guest done");
 		break;
 	}
 }
@@ -133,7 +144,7 @@ static void debugcon_putc(struct testdev *t, char c)
 		snprintf(line, sizeof(line), "console %llu %s\n", now_ns(), t->con_line);
 		channel_line(t, line);
 	} else {
-		pr_info("debugcon: %s", t->con_line);
+		pr_ratelimited(LOG_INFO, "debugcon: %s", t->con_line);
 	}
 	t->con_len = 0;
 	if (c != '\n')
@@ -235,6 +246,12 @@ int testdev_init(struct testdev *t, struct bus *pio, const struct platform *plat
 	int ret;
 
 	*t = (struct testdev) { .plat = plat, .channel_fd = channel_fd };
+	if (channel_fd >= 0) {
+		int fl = fcntl(channel_fd, F_GETFL);
+
+		if (fl < 0 || fcntl(channel_fd, F_SETFL, fl | O_NONBLOCK) < 0)
+			return -errno;
+	}
 	pthread_mutex_init(&t->lock, NULL);
 	for (size_t i = 0; i < ARRAY_SIZE(ports); i++) {
 		ret = bus_register(pio, ports[i].port, ports[i].len, ports[i].ops, t,

@@ -5,8 +5,10 @@
  * Shared by devices/testdev.c and the freestanding test guests, so it may
  * use nothing but <stdint.h>.
  *
- *   port 0xf4 (1, 2 or 4 bytes)  test exit: writing v ends vtlvm with status
- *                                (v << 1) | 1, as QEMU's isa-debug-exit
+ *   ports 0xf4-0xf7              test exit: writing v (1, 2 or 4 bytes, at any
+ *                                of the 4 ports) ends vtlvm with status
+ *                                (v << 1) | 1, as QEMU's isa-debug-exit with
+ *                                iosize 4
  *   port 0xe9                    debug console: bytes, flushed per line;
  *                                reads return 0xe9 (Bochs convention)
  *   port 0xe8 (1 byte, any value) ucall: RDI holds the guest-physical address

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "mem/pgtable.h"
 #include "vmm/log.h"
 
 /* Offsets into the image: Documentation/arch/x86/boot.rst, "The Real-Mode Kernel Header". */
@@ -137,6 +138,13 @@ static int choose_load(const struct image *img, const struct setup_header *h,
 	}
 	end = MAX(info->load + info->kernel_size, runtime + h->init_size);
 	info->mem_size = end - info->load;
+	/* The 64-bit entry runs on the boot identity map, which covers the first 4 GiB. */
+	if (end > PGTABLE_IDENTITY_SIZE) {
+		pr_err("%s: kernel [%#llx, %#llx) reaches above 4 GiB, beyond the boot page "
+		       "tables", img->path, (unsigned long long)info->load,
+		       (unsigned long long)end);
+		return -ENOEXEC;
+	}
 	return 0;
 }
 

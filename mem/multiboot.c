@@ -4,6 +4,7 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -521,11 +522,17 @@ static int write_info(const struct gmem *m, const struct multiboot_args *a,
 		      const struct multiboot_placed_mod *mods, unsigned int nr)
 {
 	struct multiboot_info_desc d = { .layout = &m->layout, .mods = mods, .nr_mods = nr };
+	char *cmdline;
 	u8 *buf;
 	size_t len;
 	int ret;
 
-	ret = loader_write_cmdline(m, a->kernel, a->cmdline, LAYOUT_CMDLINE_SIZE - 1, &d.cmdline);
+	/* GRUB and QEMU pass "<kernel path> <args>"; kvm-unit-tests takes argv[0] from it. */
+	if (asprintf(&cmdline, "%s%s%s", a->kernel->path, a->cmdline && *a->cmdline ? " " : "",
+		     a->cmdline ? a->cmdline : "") < 0)
+		return -ENOMEM;
+	ret = loader_write_cmdline(m, a->kernel, cmdline, LAYOUT_CMDLINE_SIZE - 1, &d.cmdline);
+	free(cmdline);
 	if (ret)
 		return ret;
 	buf = malloc(LAYOUT_BOOTINFO_SIZE);

@@ -17,6 +17,7 @@
 #include "vmm/vm.h"
 
 #define BDA_EBDA_SEGMENT 0x40e	/* BIOS data area: EBDA segment (u16) */
+#define BOOTINFO_CMDLINE_MAX 32768	/* half the boot-info blob; the tree needs < 1 KiB more */
 
 int firmware_stage_init(struct vm *vm)
 {
@@ -58,6 +59,17 @@ static int load_elf(struct vm *vm, const struct image *kernel, const struct imag
 	if (!info.is64) {
 		pr_err("%s: a 32-bit ELF needs a multiboot header to be booted", kernel->path);
 		return -ENOEXEC;
+	}
+	if (info.entry >= PGTABLE_IDENTITY_SIZE) {
+		pr_err("%s: entry point %#llx is above 4 GiB, beyond the boot page tables",
+		       kernel->path, (unsigned long long)info.entry);
+		return -ENOEXEC;
+	}
+	/* The command line goes into the boot-info blob too, which holds 64 KiB in all. */
+	if (vm->cfg->cmdline && strlen(vm->cfg->cmdline) > BOOTINFO_CMDLINE_MAX) {
+		pr_err("--append: command line of %zu bytes is longer than an ELF guest's "
+		       "boot info allows (%d)", strlen(vm->cfg->cmdline), BOOTINFO_CMDLINE_MAX);
+		return -E2BIG;
 	}
 	if (initrd) {
 		ret = loader_place_initrd(&vm->mem, initrd, info.highest, LAYOUT_LOW_RAM_MAX,
@@ -130,6 +142,9 @@ int loader_stage_init(struct vm *vm)
 			goto out;
 	}
 	ret = load_image(vm, fmt, &kernel, initrd.data ? &initrd : NULL);
+	/* Out of memory or a guest-memory write that failed are vtlvm's trouble, not the image's. */
+	if (ret == -ENOMEM || ret == -EFAULT)
+		vm->fail_status = VTLVM_EXIT_HOST;
 	if (!ret)
 		pr_debug("loaded %s as %s, entry %#llx", cfg->kernel, image_format_name(fmt),
 			 (unsigned long long)vm->boot.rip);

@@ -4,22 +4,45 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "devices/serial8250.h"
 #include "vmm/log.h"
 #include "vmm/status.h"
+#include "vmm/vcpu.h"
 #include "vmm/vm.h"
+
+#define PENDING_MAX	(64 * KiB)	/* typed or pasted input waiting for the guest */
 
 static struct termios saved_termios;
 static volatile sig_atomic_t termios_saved;
-static struct console_escape escape_state;
+
+/*
+ * The console's own state. Input: bytes the UART could not take yet wait in
+ * `pending` and go in as the guest drains the UART (space eventfd). Output:
+ * a writer thread moves the UART's transmit ring to stdout, so a stdout
+ * that blocks (a full pipe, a suspended terminal) stalls only that thread.
+ */
+static struct console {
+	struct console_escape esc;
+	u8 pending[PENDING_MAX];
+	size_t pending_len;
+	int tx_efd;
+	pthread_t writer;
+	bool writer_started;
+	atomic_bool writer_drain;	/* write out what is left, then exit */
+	atomic_bool writer_stop;	/* exit now */
+} con = { .tx_efd = -1 };
+
+#define WRITER_DRAIN_MS	500	/* how long the guest's last output may take at exit */
 
 size_t console_filter(struct console_escape *esc, const u8 *in, size_t len, u8 *out, bool *quit)
 {
@@ -60,15 +83,30 @@ void console_restore_terminal(void)
 static void fatal_signal(int sig)
 {
 	console_restore_terminal();
-	signal(sig, SIG_DFL);
-	raise(sig);
+	raise(sig);	/* SA_RESETHAND: the default action now */
+}
+
+/* Every signal whose default action ends the process without vtlvm's own path. */
+static void restore_on_fatal_signals(void)
+{
+	static const int fatal[] = {
+		SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS, SIGXCPU, SIGXFSZ,
+		SIGVTALRM, SIGPROF, SIGPWR, SIGIO,
+	};
+	struct sigaction sa = { .sa_handler = fatal_signal, .sa_flags = SA_RESETHAND };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(fatal); i++)
+		sigaction(fatal[i], &sa, NULL);
 }
 
 static int terminal_raw(void)
 {
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
 	struct termios t;
 
+	/* In the background a tcsetattr() would stop us with SIGTTOU: leave the tty alone. */
+	if (tcgetpgrp(STDIN_FILENO) != getpgrp())
+		return 0;
 	if (tcgetattr(STDIN_FILENO, &saved_termios))
 		return -errno;
 	t = saved_termios;
@@ -78,32 +116,32 @@ static int terminal_raw(void)
 		return -errno;
 	termios_saved = 1;
 	atexit(console_restore_terminal);
-	for (size_t i = 0; i < ARRAY_SIZE(fatal); i++)
-		signal(fatal[i], fatal_signal);
+	restore_on_fatal_signals();
 	return 0;
+}
+
+/* Give the UART what it can take from the pending input. */
+static void feed_pending(struct vm *vm)
+{
+	size_t n;
+
+	if (!con.pending_len)
+		return;
+	n = serial8250_receive(vm->dev.serial, con.pending, con.pending_len);
+	memmove(con.pending, con.pending + n, con.pending_len - n);
+	con.pending_len -= n;
 }
 
 static void on_input(struct loop_source *src, u32 events)
 {
 	struct vm *vm = src->ctx;
-	u8 in[64], out[64];
-	size_t free_space, n;
+	u8 in[256], out[256];
+	size_t n, room;
 	ssize_t got;
 	bool quit;
 
 	(void)events;
-	pthread_mutex_lock(&vm->dev.serial->lock);
-	free_space = SERIAL_RX_BUF - vm->dev.serial->rx_count;
-	if (!free_space)
-		vm->dev.serial->rx_throttled = true;
-	pthread_mutex_unlock(&vm->dev.serial->lock);
-	if (!free_space) {
-		/* Park stdin until the guest drains the UART (space eventfd). */
-		if (loop_mod(&vm->loop, src, 0))
-			pr_warn("cannot park console input");
-		return;
-	}
-	got = read(src->fd, in, MIN(sizeof(in), free_space));
+	got = read(src->fd, in, sizeof(in));
 	if (got <= 0) {
 		if (got < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
@@ -111,16 +149,23 @@ static void on_input(struct loop_source *src, u32 events)
 		loop_del(&vm->loop, src);
 		return;
 	}
-	n = console_filter(&escape_state, in, got, out, &quit);
-	if (n)
-		serial8250_receive(vm->dev.serial, out, n);
+	/* Always read, so that Ctrl-A x works whatever the guest does with its UART. */
+	n = console_filter(&con.esc, in, got, out, &quit);
 	if (quit) {
 		pr_info("Ctrl-A x: quitting");
 		vm_request_stop(vm, VTLVM_EXIT_POWEROFF, "console quit");
+		return;
 	}
+	room = PENDING_MAX - con.pending_len;
+	if (n > room)
+		pr_warn_ratelimited("guest is not reading COM1: %zu bytes of input dropped",
+				    n - room);
+	memcpy(con.pending + con.pending_len, out, MIN(n, room));
+	con.pending_len += MIN(n, room);
+	feed_pending(vm);
 }
 
-/* Runs on a vCPU thread (UART read): only wake the loop. */
+/* Runs under the UART lock on a vCPU thread: only wake the loop. */
 static void uart_has_space(void *ctx)
 {
 	struct vm *vm = ctx;
@@ -132,14 +177,108 @@ static void uart_has_space(void *ctx)
 
 static void on_space(struct loop_source *src, u32 events)
 {
-	struct vm *vm = src->ctx;
 	u64 v;
 
 	(void)events;
 	if (read(src->fd, &v, sizeof(v)) < 0)
 		return;
-	if (vm->console_src.fd >= 0 && loop_mod(&vm->loop, &vm->console_src, EPOLLIN))
-		pr_warn("cannot resume console input");
+	feed_pending(src->ctx);
+}
+
+/* Runs under the UART lock on a vCPU thread: only wake the writer. */
+static void uart_has_output(void *ctx)
+{
+	u64 one = 1;
+
+	(void)ctx;
+	if (write(con.tx_efd, &one, sizeof(one)) < 0)
+		pr_warn_ratelimited("cannot wake the console writer: %s", strerror(errno));
+}
+
+static bool write_all(const u8 *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(STDOUT_FILENO, buf, len);
+
+		if (n < 0 && errno == EINTR && !atomic_load(&con.writer_stop))
+			continue;
+		if (n <= 0)
+			return false;	/* EPIPE, or stopping: the rest is lost */
+		buf += n;
+		len -= n;
+	}
+	return true;
+}
+
+static void *console_writer(void *arg)
+{
+	struct serial8250 *uart = arg;
+	sigset_t kick;
+	u8 buf[1024];
+	u64 v;
+
+	/* The stop path interrupts a blocked write() with the kick signal. */
+	sigemptyset(&kick);
+	sigaddset(&kick, VCPU_KICK_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+	while (!atomic_load(&con.writer_stop)) {
+		size_t n = serial8250_tx_take(uart, buf, sizeof(buf));
+
+		if (n) {
+			if (!write_all(buf, n))
+				break;
+			continue;
+		}
+		if (atomic_load(&con.writer_drain))
+			break;
+		if (read(con.tx_efd, &v, sizeof(v)) < 0 && errno != EINTR)
+			break;
+	}
+	return NULL;
+}
+
+static int start_writer(struct vm *vm)
+{
+	int ret;
+
+	con.tx_efd = eventfd(0, EFD_CLOEXEC);
+	if (con.tx_efd < 0)
+		return -errno;
+	atomic_store(&con.writer_stop, false);
+	atomic_store(&con.writer_drain, false);
+	serial8250_set_tx_cb(vm->dev.serial, uart_has_output, vm);
+	ret = pthread_create(&con.writer, NULL, console_writer, vm->dev.serial);
+	if (ret)
+		return -ret;
+	con.writer_started = true;
+	return 0;
+}
+
+/*
+ * The guest's last words (a power-off message) may still be in the ring: let
+ * the writer finish them, but never wait on a stdout that does not move.
+ */
+static void stop_writer(struct vm *vm)
+{
+	struct timespec deadline;
+	u64 one = 1;
+
+	if (!con.writer_started)
+		return;
+	atomic_store(&con.writer_drain, true);
+	if (write(con.tx_efd, &one, sizeof(one)) < 0)
+		pr_warn("cannot wake the console writer: %s", strerror(errno));
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_nsec += WRITER_DRAIN_MS * 1000000L;
+	deadline.tv_sec += deadline.tv_nsec / 1000000000L;
+	deadline.tv_nsec %= 1000000000L;
+	if (pthread_timedjoin_np(con.writer, NULL, &deadline)) {
+		atomic_store(&con.writer_stop, true);
+		pthread_kill(con.writer, VCPU_KICK_SIGNAL);	/* out of a blocked write() */
+		pthread_join(con.writer, NULL);
+	}
+	con.writer_started = false;
+	serial8250_set_tx_cb(vm->dev.serial, NULL, NULL);
 }
 
 int console_stage_init(struct vm *vm)
@@ -147,8 +286,13 @@ int console_stage_init(struct vm *vm)
 	int ret;
 
 	vm->console_src.fd = vm->space_src.fd = -1;
+	con.pending_len = 0;
+	con.esc = (struct console_escape) { 0 };
 	if (vm->cfg->serial != SERIAL_STDIO)
 		return 0;
+	ret = start_writer(vm);
+	if (ret)
+		return ret;
 	vm->space_src = (struct loop_source) {
 		.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), .token = TOK_CONSOLE_SPACE,
 		.fn = on_space, .ctx = vm,
@@ -174,9 +318,14 @@ int console_stage_init(struct vm *vm)
 
 void console_stage_exit(struct vm *vm)
 {
+	if (vm->dev.serial)
+		stop_writer(vm);
 	console_restore_terminal();
 	if (vm->space_src.fd >= 0)
 		close(vm->space_src.fd);
+	if (con.tx_efd >= 0)
+		close(con.tx_efd);
+	con.tx_efd = -1;
 	vm->space_src.fd = -1;
 	vm->console_src.fd = -1;
 }

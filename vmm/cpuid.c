@@ -113,6 +113,20 @@ struct kvm_cpuid2 *cpuid_for_vcpu(const struct kvm_cpuid2 *base, u32 index, u32 
 		e->eax = (e->eax & 0x03ffffff) | ((MIN(1u << shift, 64u) - 1) << 26);
 		e->eax &= ~(0xfffu << 14);	/* one logical processor per cache */
 	}
+	/*
+	 * AMD's own topology leaves (APM vol. 3, CPUID Fn8000_0008 ECX and
+	 * Fn8000_001E), which Linux reads on AMD hosts when present: one thread
+	 * per core, nr_vcpus cores in one node.
+	 */
+	e = cpuid_find(c, 0x80000008, 0);
+	if (e)
+		e->ecx = (e->ecx & ~0xf0ffu) | (shift << 12) | (MIN(nr_vcpus, 256u) - 1);
+	e = cpuid_find(c, 0x8000001e, 0);
+	if (e) {
+		e->eax = index;		/* extended APIC ID */
+		e->ebx = index & 0xff;	/* core ID; threads per core - 1 = 0 */
+		e->ecx = 0;		/* node 0, one node */
+	}
 	/* Leaf 0xB: level 0 SMT (1 thread), level 1 core (nr_vcpus), then invalid. */
 	add_entry(c, (struct kvm_cpuid_entry2) { .function = 0xb, .index = 0,
 		  .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX, .eax = 0, .ebx = 1,

@@ -63,13 +63,22 @@ static int setup_signals(struct vm *vm)
 	sigset_t set;
 	int fd;
 
+	/*
+	 * Every signal that would end the process by default and that a user may
+	 * send comes through the loop, so the VM stops cleanly and the terminal
+	 * is restored; faults are handled in vmm/console.c.
+	 */
+	static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2, SIGALRM };
+	int ret;
+
 	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
+	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
+		sigaddset(&set, stop_signals[i]);
 	sigaddset(&set, VCPU_KICK_SIGNAL);
-	if (pthread_sigmask(SIG_BLOCK, &set, NULL))
-		return -EINVAL;
+	ret = pthread_sigmask(SIG_BLOCK, &set, &vm->saved_sigmask);
+	if (ret)
+		return -ret;
+	vm->sigmask_saved = true;
 	sigdelset(&set, VCPU_KICK_SIGNAL);
 	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (fd < 0)
@@ -121,6 +130,9 @@ int events_stage_init(struct vm *vm)
 
 void events_stage_exit(struct vm *vm)
 {
+	if (vm->sigmask_saved)
+		pthread_sigmask(SIG_SETMASK, &vm->saved_sigmask, NULL);
+	vm->sigmask_saved = false;
 	if (vm->timer_src.fd >= 0)
 		close(vm->timer_src.fd);
 	if (vm->signal_src.fd >= 0)

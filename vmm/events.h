@@ -3,9 +3,11 @@
  * vmm/events.h -- the VM's own event sources: the stop eventfd, SIGINT /
  * SIGTERM / SIGHUP through a signalfd, and the vm:timeout timerfd.
  *
- * The stage blocks those signals (and the vCPU kick signal) in the calling
- * thread before any vCPU thread exists, so every thread inherits the mask
- * and the signals arrive only through the signalfd.
+ * The stage blocks those signals (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2,
+ * SIGALRM: each stops the VM with status 128 + signal) and the vCPU kick
+ * signal in the calling thread before any other thread exists, so every
+ * thread inherits the mask and the signals arrive only through the
+ * signalfd. Teardown restores the caller's mask.
  */
 #ifndef VTLVM_EVENTS_H
 #define VTLVM_EVENTS_H

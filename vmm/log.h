@@ -57,11 +57,12 @@ bool ratelimit_allow(struct ratelimit *rl, u32 *suppressed);
 	log_printf(LOG_DEBUG, "%s:%d: " pr_fmt(fmt), __func__, __LINE__, ##__VA_ARGS__)
 
 #define pr_ratelimited(level, fmt, ...) do {				\
-	static struct ratelimit __rl;					\
-	u32 __supp;							\
-	if (ratelimit_allow(&__rl, &__supp)) {				\
-		if (__supp)						\
-			log_printf(level, pr_fmt("%u similar messages suppressed"), __supp); \
+	static struct ratelimit rl_site_;				\
+	u32 rl_suppressed_;						\
+	if (ratelimit_allow(&rl_site_, &rl_suppressed_)) {		\
+		if (rl_suppressed_)					\
+			log_printf(level, pr_fmt("%u similar messages suppressed"), \
+				   rl_suppressed_);				\
 		log_printf(level, pr_fmt(fmt), ##__VA_ARGS__);		\
 	}								\
 } while (0)

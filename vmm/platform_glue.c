@@ -106,7 +106,7 @@ int devices_stage_init(struct vm *vm)
 	if (!d->serial || !d->testdev || !d->cmos || !d->fwcfg || !d->pm || !d->reset)
 		return -ENOMEM;
 	ret = serial8250_init(d->serial, &vm->pio, SERIAL_COM1_PORT, SERIAL_COM1_IRQ,
-			      &vm->platform, cfg->serial == SERIAL_STDIO ? STDOUT_FILENO : -1);
+			      &vm->platform, cfg->serial == SERIAL_STDIO);
 	if (!ret)
 		ret = testdev_init(d->testdev, &vm->pio, &vm->platform, cfg->test_fd);
 	if (!ret)

@@ -77,7 +77,8 @@ static int vcpu_enforce_pv_cpuid(struct vcpu *vcpu)
 
 static int vcpu_init_cpuid(struct vcpu *vcpu)
 {
-	struct kvm_cpuid2 *c = cpuid_for_vcpu(vcpu->vm->cpuid, vcpu->index, vcpu->vm->nr_vcpus);
+	/* The configured count: vm->nr_vcpus is still counting up while vCPUs are created. */
+	struct kvm_cpuid2 *c = cpuid_for_vcpu(vcpu->vm->cpuid, vcpu->index, vcpu->vm->cfg->cpus);
 	int ret;
 
 	if (!c)

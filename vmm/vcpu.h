@@ -41,7 +41,7 @@ struct vcpu {
 	u64 nr_exits;
 };
 
-/* Create VP index's VTL0 vCPU with its CPUID, LAPIC LVTs and, for the BSP, boot state. */
+/* Create VP index's VTL0 vCPU with its CPUID and LAPIC LVTs (the BSP's entry state is separate). */
 int vcpu_create(struct vm *vm, u32 index, struct vcpu **out) __must_check;
 void vcpu_destroy(struct vcpu *vcpu);
 int vcpu_start(struct vcpu *vcpu) __must_check;

@@ -37,6 +37,10 @@ int vm_stage_kvm_init(struct vm *vm)
 		return ret;
 	}
 	ret = kvm_sys_ioctl_val(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	if (ret < 0) {
+		pr_err("%s: not a KVM device: %s", cfg->kvm_dev, strerror(-ret));
+		return ret;
+	}
 	if (ret != KVM_API_VERSION) {
 		pr_err("%s: KVM API version %d, vtlvm needs %d", cfg->kvm_dev, ret,
 		       KVM_API_VERSION);
@@ -182,7 +186,7 @@ void vm_request_stop(struct vm *vm, int status, const char *why)
 
 int vm_create_fail_status(const struct vm *vm)
 {
-	return vm->fail_status;
+	return vm ? vm->fail_status : VTLVM_EXIT_HOST;
 }
 
 int vm_create(const struct vm_config *cfg, struct vm **out)
@@ -190,6 +194,7 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	struct vm *vm = calloc(1, sizeof(*vm));
 	int ret;
 
+	*out = vm;	/* even on failure: the caller reads the failure status */
 	if (!vm)
 		return -ENOMEM;
 	vm->cfg = cfg;
@@ -204,7 +209,6 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	bus_init(&vm->pio, "pio");
 	bus_init(&vm->mmio, "mmio");
 	ret = vmm_init(vm);
-	*out = vm;	/* even on failure: the caller reads the failure status */
 	return ret;
 }
 

@@ -21,6 +21,7 @@
 #ifndef VTLVM_VM_H
 #define VTLVM_VM_H
 
+#include <signal.h>
 #include <stdatomic.h>
 
 #include "devices/bus.h"
@@ -84,6 +85,8 @@ struct vm {
 	struct loop loop;
 	struct loop_source stop_src, signal_src, timer_src, console_src, space_src;
 	int stop_efd;
+	sigset_t saved_sigmask;		/* the caller's, restored at teardown */
+	bool sigmask_saved;
 	atomic_bool stopping;
 	atomic_int stop_status;
 	u64 start_ns;			/* CLOCK_MONOTONIC at vm_create() */

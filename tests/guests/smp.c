@@ -6,10 +6,24 @@
 #include "guest.h"
 
 static volatile u32 checked_in;
-static volatile u64 seen_mask;
+static volatile u64 seen_mask, topology_ok;
+
+/* CPUID's view of this CPU agrees with the LAPIC and the boot info (SDM CPUID 0x1, 0xB). */
+static bool topology_matches(u32 id, u32 n)
+{
+	u32 a, b, c, d;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	if (b >> 24 != id)
+		return false;
+	cpuid(0xb, 1, &a, &b, &c, &d);
+	return d == id && (b & 0xffff) == n && (1u << (a & 0x1f)) >= n;
+}
 
 static void ap_main(u32 id)
 {
+	if (topology_matches(id, bootinfo_nr_cpus()))
+		__atomic_fetch_or(&topology_ok, 1ULL << id, __ATOMIC_SEQ_CST);
 	__atomic_fetch_or(&seen_mask, 1ULL << id, __ATOMIC_SEQ_CST);
 	__atomic_fetch_add(&checked_in, 1, __ATOMIC_SEQ_CST);
 }
@@ -29,4 +43,7 @@ void guest_main(void)
 		cpu_relax();
 	}
 	GUEST_SYNC_VAL(2, seen_mask);
+	if (topology_matches(bsp, n))
+		topology_ok |= 1ULL << bsp;
+	GUEST_SYNC_VAL(3, topology_ok);
 }

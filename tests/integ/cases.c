@@ -44,13 +44,13 @@ const struct guest_case guest_cases[] = {
 		.name = "smp-2",
 		.kernel = "@/guests/smp.elf",
 		.args = { "--cpus", "2" },
-		.stages = { { 1, 2 }, { 2, 0x3 } },
+		.stages = { { 1, 2 }, { 2, 0x3 }, { 3, 0x3 } },
 		.expect_done = true, .status = PASS,
 	}, {
 		.name = "smp-4",
 		.kernel = "@/guests/smp.elf",
 		.args = { "--cpus", "4" },
-		.stages = { { 1, 4 }, { 2, 0xf } },
+		.stages = { { 1, 4 }, { 2, 0xf }, { 3, 0xf } },
 		.expect_done = true, .status = PASS,
 	}, {
 		.name = "memory-64M",
@@ -286,6 +286,31 @@ const struct cli_case cli_cases[] = {
 		.stderr_has = { "tests/integ/data/bad-value.ini:3: vm:cpus: 'many' is not a number",
 				"tests/integ/data/bad-value.ini:6: memory:size: '1X' is not a size" },
 	}, {
+		.name = "ini-value-cut-by-comment",
+		.args = { "run", "--config", "tests/integ/data/hash-in-value.ini" },
+		.status = 2,
+		.stderr_has = { "tests/integ/data/hash-in-value.ini:4: '#' in an unquoted value "
+				"starts a comment" },
+	}, {
+		.name = "ini-syntax-error",
+		.args = { "run", "--config", "tests/integ/data/syntax-error.ini" },
+		.status = 2,
+		.stderr_has = { "tests/integ/data/syntax-error.ini:3: syntax error: this is not ini" },
+	}, {
+		.name = "config-is-a-directory",
+		.args = { "run", "--config", "tests/integ/data" },
+		.status = 2, .stderr_has = { "tests/integ/data: not a regular file" },
+	}, {
+		.name = "config-is-binary",
+		.args = { "run", "--config", "@/testdata/nul.ini" },
+		.status = 2, .stderr_has = { "nul.ini:1: binary data (a NUL byte): not an INI file" },
+	}, {
+		.name = "elf-entry-above-4g",
+		.args = { "run", "--kernel", "@/testdata/high.elf", "--memory", "6G" },
+		.status = 2,
+		.stderr_has = { "high.elf: entry point 0x100100000 is above 4 GiB" },
+		.needs_kvm = true,
+	}, {
 		.name = "missing-config",
 		.args = { "run", "--config", "/nonexistent.ini" },
 		.status = 2, .stderr_has = { "/nonexistent.ini: cannot read config file" },
@@ -296,7 +321,7 @@ const struct cli_case cli_cases[] = {
 	}, {
 		.name = "kvm-device-not-kvm",
 		.args = { "run", "--kernel", "@/guests/hello.elf", "--kvm-device", "/dev/null" },
-		.status = 4, .stderr_has = { "/dev/null: KVM API version" },
+		.status = 4, .stderr_has = { "/dev/null: not a KVM device" },
 	}, {
 		.name = "print-config",
 		.args = { "run", "--config", "configs/test-guest.ini", "--memory", "1G",

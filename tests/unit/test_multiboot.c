@@ -491,7 +491,10 @@ static void test_load_aout_with_modules(void **state)
 	assert_memory_equal(ram + T_LOAD, f->file, T_FILE_SIZE);
 	for (u32 i = T_LOAD + T_FILE_SIZE; i < T_BSS_END; i++)
 		assert_int_equal(ram[i], 0);
-	assert_string_equal((char *)ram + LAYOUT_CMDLINE, cmdline);
+	/* "<kernel path> <args>", as GRUB and QEMU pass it (argv[0] for kvm-unit-tests). */
+	assert_int_equal(strncmp((char *)ram + LAYOUT_CMDLINE, f->img.path, strlen(f->img.path)),
+			 0);
+	assert_string_equal((char *)ram + LAYOUT_CMDLINE + strlen(f->img.path) + 1, cmdline);
 	memcpy(&info, ram + LAYOUT_BOOTINFO, sizeof(info));
 	assert_int_equal(info.mods_count, 2);
 	memcpy(mods, ram + info.mods_addr, sizeof(mods));
@@ -546,7 +549,7 @@ static void test_load_elf(void **state)
 	assert_int_equal(bs.rip, 0x180000);
 	assert_int_equal(bs.rax, MULTIBOOT_BOOTLOADER_MAGIC);
 	assert_memory_equal(f->mem.base + 0x180000, f->file + 0x1000, 0x1000);
-	assert_string_equal((char *)f->mem.base + LAYOUT_CMDLINE, "");
+	assert_string_equal((char *)f->mem.base + LAYOUT_CMDLINE, f->img.path);
 }
 
 static void test_load_rejects(void **state)

@@ -107,11 +107,18 @@ static void check_string(const char *what, const char *got, const char *want)
 	GUEST_ASSERT(!strcmp(got, want));
 }
 
+/* The command line is "<kernel path> <args>", as GRUB and QEMU pass it. */
 static void check_strings(const struct mb_info *mbi)
 {
-	check_string("cmdline:", (const char *)mbi->cmdline, EXPECTED_CMDLINE);
+	const char *cmdline = (const char *)mbi->cmdline, *args = cmdline;
+
+	while (*args && *args != ' ')
+		args++;
+	GUEST_ASSERT(args > cmdline && *args == ' ');
+	args++;
+	check_string("cmdline:", args, EXPECTED_CMDLINE);
 	check_string("boot_loader_name:", (const char *)mbi->boot_loader_name, "vtlvm");
-	GUEST_SYNC_VAL(3, strlen((const char *)mbi->cmdline));
+	GUEST_SYNC_VAL(3, strlen(args));
 }
 
 static bool ends_with(const char *s, const char *tail)
