@@ -7,7 +7,10 @@
 # bzImage loader, with a busybox initramfs built here whose /init mounts
 # proc and sys, prints a marker line with the CPU count and powers off.
 # It runs on 1, then 2 vCPUs; each run passes if the marker reaches the
-# serial console and vtlvm exits 0 (ACPI power-off) within the timeout.
+# serial console, vtlvm exits 0 (ACPI power-off) within the timeout, and
+# the kernel found vtlvm's Hyper-V interface: "Hyper-V: privilege flags" in
+# its log, the Hyper-V TSC page as its clocksource and the synthetic-timer
+# clockevent device.
 #
 # Unmodified kernels need hardware virtualization: on a host without vmx or
 # svm in /proc/cpuinfo (nested or paravirtual KVM) this prints one SKIP line
@@ -74,11 +77,27 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 # The console: the kernel may have opened none if the cpio lacks /dev/console.
 if mount -t devtmpfs devtmpfs /dev; then exec </dev/console >/dev/console 2>&1; fi
+echo "vtlvm-hv: clocksource=\$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+echo "vtlvm-hv: clockevent=\$(cat /sys/devices/system/clockevents/clockevent0/current_device)"
 echo "$marker, cpus=\$(grep -c ^processor /proc/cpuinfo)"
 poweroff -f
 EOF
 	chmod 755 "$root/init"
 	(cd "$root" && find . | cpio -o -H newc --quiet) > "$work/initramfs.cpio"
+}
+
+# hyperv_ok LOG: the kernel detected Hyper-V and uses its clocks (issue "Hyper-V").
+hyperv_ok() {
+	ok=0
+	for want in "Hyper-V: privilege flags" \
+		    "vtlvm-hv: clocksource=hyperv_clocksource_tsc_page" \
+		    "vtlvm-hv: clockevent=Hyper-V clockevent"; do
+		if ! grep -qF "$want" "$1"; then
+			echo "check-hw: missing \"$want\""
+			ok=1
+		fi
+	done
+	return "$ok"
 }
 
 # boot CPUS: one vtlvm run; 0 if the marker came and vtlvm exited 0.
@@ -90,8 +109,9 @@ boot() {
 		--kernel "$kernel" --initrd "$work/initramfs.cpio" --append "$cmdline" \
 		--cpus "$1" --timeout "$timeout_s" --serial stdio --log-level warning \
 		</dev/null >"$out" 2>"$err" || status=$?
-	if [ "$status" = 0 ] && grep -qF "$marker, cpus=$1" "$out"; then
-		echo "PASS: check-hw: $(basename "$kernel") on $1 vCPU(s)"
+	if [ "$status" = 0 ] && grep -qF "$marker, cpus=$1" "$out" && hyperv_ok "$out"; then
+		echo "PASS: check-hw: $(basename "$kernel") on $1 vCPU(s), Hyper-V clocksource and" \
+		     "clockevents"
 		return 0
 	fi
 	echo "FAIL: check-hw: $(basename "$kernel") on $1 vCPU(s): vtlvm exit status $status," \
