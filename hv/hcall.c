@@ -223,28 +223,36 @@ static hv_status_t gather_input(struct hv_hcall_ctx *ctx, const struct hv_hcall_
 	return HV_STATUS_SUCCESS;
 }
 
-/* Write back what the handler produced; the completed reps even after an error. */
+/*
+ * Write back what the handler produced: the fixed output if it succeeded,
+ * and the reps this entry completed even after an error. Reps before
+ * rep_start were written by earlier entries of a continued call and are
+ * left alone.
+ */
 static hv_status_t scatter_output(struct hv_hcall_ctx *ctx, struct hv_hcall_regs *r,
 				  const struct hcall_sizes *s, u8 *block, hv_status_t status)
 {
 	const struct hv_hcall_desc *d = ctx->desc;
-	size_t from = status == HV_STATUS_SUCCESS ? 0 : d->out_size + ctx->rep_start * d->rep_out_size;
+	size_t fixed = status == HV_STATUS_SUCCESS ? d->out_size : 0;
+	size_t from = d->out_size + (size_t)ctx->rep_start * d->rep_out_size;
 	size_t to = d->out_size + (size_t)ctx->reps_done * d->rep_out_size;
+	struct hv *hv = ctx->vp->hv;
 
-	if (!(d->flags & HCALL_REP))
-		to = status == HV_STATUS_SUCCESS ? d->out_size : 0;
-	if (to <= from || !s->out_total)
+	if (!s->out_total)
 		return status;
 	if (ctx->ctl.fast) {
 		size_t off = ALIGN_UP(s->in_total, 16);
 
+		/* A fast call has every rep in one entry: write the whole block once. */
 		memcpy(block + off, ctx->outbuf, s->out_total);
 		if (fast_block_write(ctx->vp, r, block, off, s->out_total))
 			return HV_STATUS_INVALID_HYPERCALL_INPUT;
 		return status;
 	}
-	if (hv_gpa_write(ctx->vp->hv, ctx->vp->vtl, reg_output(r) + from, ctx->outbuf + from,
-			 to - from))
+	if (fixed && hv_gpa_write(hv, ctx->vp->vtl, reg_output(r), ctx->outbuf, fixed))
+		return HV_STATUS_INVALID_ALIGNMENT;
+	if ((d->flags & HCALL_REP) && to > from &&
+	    hv_gpa_write(hv, ctx->vp->vtl, reg_output(r) + from, ctx->outbuf + from, to - from))
 		return HV_STATUS_INVALID_ALIGNMENT;
 	return status;
 }
