@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The Hyper-V guest cases (tests/guests/hv_*.c): one fresh vtlvm per row, as
+ * in tests/integ/cases.c. Each guest derives what it expects from CPUID
+ * 0x40000003, so the same guest runs under every privilege and feature mask;
+ * the rows pin what it reports.
+ *
+ * What vtlvm advertises (hv/hv.c hv_features_init), as the rows expect it:
+ */
+#include "tests/integ/integ.h"
+
+#define PASS 1		/* (0 << 1) | 1 */
+
+/* CPUID 0x40000003 EAX: VP_RUNTIME, REF_COUNTER, SYNIC, STIMER, HYPERCALL, VP_INDEX, REF_TSC, FREQ */
+#define PRIV_EAX	0xa6fULL
+/* CPUID 0x40000003 EBX: PostMessages, SignalEvents, AccessVpRegisters */
+#define PRIV_EBX	0x20030ULL
+/* CPUID 0x40000003 EDX: XMM input, frequency MSRs, crash MSRs, XMM output, direct timers */
+#define FEATURES	0x88510ULL
+/* CPUID 0x40000004 EAX: remote flush, relaxed timing, deprecate AutoEOI, cluster IPI, Ex masks */
+#define HINTS		0xe24ULL
+#define VERSION_BUILD	17763		/* Windows Server 2019 */
+#define VERSION_MAJMIN	0x000a0000	/* 10.0 */
+#define HV_CPUID_MAX	0x4000000a
+#define HV_SIGNATURE	0x31237648	/* "Hv#1" */
+
+/* hv_cpuid.c: stages 3..15 for a partition with this EAX, EBX, EDX, hints and VP count. */
+#define CPUID_STAGES(eax, ebx, edx, hints, vps)					\
+	{ 1, 1 }, { 2, 1 }, { 3, HV_CPUID_MAX }, { 4, HV_SIGNATURE },		\
+	{ 5, VERSION_BUILD }, { 6, VERSION_MAJMIN }, { 7, (eax) }, { 8, (ebx) },	\
+	{ 9, 0 }, { 10, (edx) }, { 11, (hints) }, { 12, 0xffffffff }, { 13, (vps) },	\
+	{ 14, (vps) }, { 15, 0 }
+
+const struct guest_case hv_guest_cases[] = {
+	{
+		.name = "hv-cpuid",
+		.kernel = "@/guests/hv_cpuid.elf",
+		.args = { "--hv-flush-hint", "on" },
+		.stages = { CPUID_STAGES(PRIV_EAX, PRIV_EBX, FEATURES, HINTS, 1) },
+		.expect_done = true, .status = PASS,
+	}, {
+		/* The flush hint follows hyperv:flush_hint; the VP limits follow vm:cpus. */
+		.name = "hv-cpuid-2cpus-no-flush-hint",
+		.kernel = "@/guests/hv_cpuid.elf",
+		.args = { "--cpus", "2", "--hv-flush-hint", "off" },
+		.stages = { CPUID_STAGES(PRIV_EAX, PRIV_EBX, FEATURES, HINTS & ~0x4ULL, 2) },
+		.expect_done = true, .status = PASS,
+	}, {
+		/* Masks only withhold: bits outside what vtlvm implements never appear. */
+		.name = "hv-cpuid-masked",
+		.kernel = "@/guests/hv_cpuid.elf",
+		.args = { "--hv-flush-hint", "on", "--hv-privileges", "0xfffdfffffffffffb",
+			  "--hv-features", "0xffff7fef", "--hv-hints", "0x20" },
+		.stages = { CPUID_STAGES(PRIV_EAX & ~0x4ULL, PRIV_EBX & ~0x20000ULL,
+					 FEATURES & ~0x8010ULL, 0x20, 1) },
+		.expect_done = true, .status = PASS,
+	}, {
+		.name = "hv-cpuid-hyperv-off",
+		.kernel = "@/guests/hv_cpuid.elf",
+		.args = { "--hyperv", "off" },
+		.stages = { { 1, 1 }, { 2, 0 }, { 3, 0x200 }, { 4, 0x200 } },
+		.expect_done = true, .status = PASS,
+	},
+};
+const unsigned int nr_hv_guest_cases = sizeof(hv_guest_cases) / sizeof(hv_guest_cases[0]);
