@@ -96,6 +96,31 @@ const struct guest_case hv_guest_cases[] = {
 		.stages = { { 1, PRIV_EBX << 32 | PRIV_EAX }, { 2, 0 }, { 3, 74 }, { 4, 53 },
 			    { 5, 40 } },
 		.expect_done = true, .status = PASS,
+	}, {
+		/*
+		 * hv_hcall.c: 35 rows; stage 5 (a raw `out` at CPL3 under IOPL 3) is
+		 * #UD where the host honours IOPL in ring 3 and 0xff where it does not
+		 * (kvm_pvm): the guest asserts one of the two.
+		 */
+		.name = "hv-hcall",
+		.kernel = "@/guests/hv_hcall.elf",
+		.args = { "--cpus", "2" },
+		.stages = { { 1, 6 }, { 2, 35 }, { 3, 0 }, { 4, 6 }, { 5, ANY_VALUE },
+			    { 6, 1ULL << 32 }, { 7, 0 }, { 8, 2 }, { 9, 6 }, { 10, 6 } },
+		.expect_done = true, .status = PASS,
+		.stderr_has = { "unknown hypercall 0x7fff" },
+	}, {
+		/*
+		 * No AccessVpRegisters, PostMessages, SignalEvents: the 20 rows that
+		 * need one are ACCESS_DENIED, before any other check; so are the
+		 * 32-bit calls (nothing written, no #UD for the XMM output).
+		 */
+		.name = "hv-hcall-denied",
+		.kernel = "@/guests/hv_hcall.elf",
+		.args = { "--hv-privileges", "0xfffdffcfffffffff" },
+		.stages = { { 1, 6 }, { 2, 35 }, { 3, 20 }, { 4, 6 }, { 5, ANY_VALUE }, { 6, 6 },
+			    { 7, 0xffffffff }, { 8, 2 }, { 9, 0 } },
+		.expect_done = true, .status = PASS,
 	},
 };
 const unsigned int nr_hv_guest_cases = sizeof(hv_guest_cases) / sizeof(hv_guest_cases[0]);
