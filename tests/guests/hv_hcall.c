@@ -14,8 +14,9 @@
  * from CPL3 with IOPL 3 (#UD, or IOPL_IGNORED where the host can't), 6
  * GetVpRegisters from 32-bit code (EDX:EAX), 7 the VP index it wrote, 8 an
  * unknown code from 32-bit code, 9 a 32-bit fast call with XMM output (#UD:
- * x64 only), 10 (2 vCPUs) a call through the page from real mode on the AP
- * (#UD).
+ * x64 only), 10 bytes of the first output element a call from rep start
+ * 1 left alone (16), 11 (2 vCPUs) a call through the page from real mode on
+ * the AP (#UD).
  */
 #include "hv.h"
 
@@ -322,6 +323,25 @@ static u16 real_mode_call(void)
 	return *state;
 }
 
+/*
+ * A call from rep start 1 writes output elements from 1 on: element 0 is an
+ * earlier call's (TLFS "Hypercall Continuation"). Returns how many bytes of
+ * element 0 kept their value (16).
+ */
+static u32 rep_start_keeps_earlier_output(void)
+{
+	u64 result, *out = (u64 *)OUT_PAGE;
+	u32 kept = 0;
+
+	memset(out, 0xee, 32);
+	result = hv_hypercall(GET | REP(2) | START(1), IN_GET, OUT_PAGE);
+	if (result == (OK | DONE(2)))
+		GUEST_ASSERT_EQ(out[2], HV_LINUX_GUEST_ID);	/* names[1] */
+	for (int i = 0; i < 16; i++)
+		kept += ((u8 *)out)[i] == 0xee;
+	return kept;
+}
+
 void guest_main(void)
 {
 	u32 vp_index;
@@ -356,6 +376,7 @@ void guest_main(void)
 
 	/* The VM keeps running: a plain call still works. */
 	GUEST_ASSERT_EQ(hv_hypercall(SPIN, 0, 0), OK);
+	GUEST_SYNC_VAL(10, rep_start_keeps_earlier_output());
 	if (bootinfo_nr_cpus() >= 2)
-		GUEST_SYNC_VAL(10, real_mode_call());
+		GUEST_SYNC_VAL(11, real_mode_call());
 }

@@ -11,7 +11,10 @@
 
 #define PASS 1		/* (0 << 1) | 1 */
 
-/* CPUID 0x40000003 EAX: VP_RUNTIME, REF_COUNTER, SYNIC, STIMER, HYPERCALL, VP_INDEX, REF_TSC, FREQ */
+/*
+ * CPUID 0x40000003 EAX: VP runtime, reference counter, SynIC, timers, hypercall
+ * MSRs, VP index, reference TSC, frequencies
+ */
 #define PRIV_EAX	0xa6fULL
 /* CPUID 0x40000003 EBX: PostMessages, SignalEvents, AccessVpRegisters */
 #define PRIV_EBX	0x20030ULL
@@ -106,7 +109,7 @@ const struct guest_case hv_guest_cases[] = {
 		.kernel = "@/guests/hv_hcall.elf",
 		.args = { "--cpus", "2" },
 		.stages = { { 1, 6 }, { 2, 35 }, { 3, 0 }, { 4, 6 }, { 5, ANY_VALUE },
-			    { 6, 1ULL << 32 }, { 7, 0 }, { 8, 2 }, { 9, 6 }, { 10, 6 } },
+			    { 6, 1ULL << 32 }, { 7, 0 }, { 8, 2 }, { 9, 6 }, { 10, 16 }, { 11, 6 } },
 		.expect_done = true, .status = PASS,
 		.stderr_has = { "unknown hypercall 0x7fff" },
 	}, {
@@ -119,7 +122,18 @@ const struct guest_case hv_guest_cases[] = {
 		.kernel = "@/guests/hv_hcall.elf",
 		.args = { "--hv-privileges", "0xfffdffcfffffffff" },
 		.stages = { { 1, 6 }, { 2, 35 }, { 3, 20 }, { 4, 6 }, { 5, ANY_VALUE }, { 6, 6 },
-			    { 7, 0xffffffff }, { 8, 2 }, { 9, 0 } },
+			    { 7, 0xffffffff }, { 8, 2 }, { 9, 0 }, { 10, 16 } },
+		.expect_done = true, .status = PASS,
+	}, {
+		/*
+		 * hv_stub.c: the stub of hv/hcall_page.h as two little-endian qwords,
+		 * 4080 int3 after it, 9 calls that preserve every register but their
+		 * outputs, and the RAM under the page back once it is disabled.
+		 */
+		.name = "hv-stub",
+		.kernel = "@/guests/hv_stub.elf",
+		.stages = { { 1, 0x755803a8c88c509cULL }, { 2, 0x0b0f9dc3e4e69d04ULL },
+			    { 3, 4080 }, { 4, 9 }, { 5, 4096 } },
 		.expect_done = true, .status = PASS,
 	},
 };
