@@ -135,6 +135,34 @@ const struct guest_case hv_guest_cases[] = {
 		.stages = { { 1, 0x755803a8c88c509cULL }, { 2, 0x0b0f9dc3e4e69d04ULL },
 			    { 3, 4080 }, { 4, 9 }, { 5, 4096 } },
 		.expect_done = true, .status = PASS,
+	}, {
+		/*
+		 * hv_xmm.c: 12 rows; 3 IPIs reach each VP (sparse and all-VP
+		 * SendSyntheticClusterIpiEx through XMM, SendSyntheticClusterIpi in
+		 * RDX/R8); the AP reads VP index 1 through XMM output.
+		 */
+		.name = "hv-xmm",
+		.kernel = "@/guests/hv_xmm.elf",
+		.args = { "--cpus", "2" },
+		.stages = { { 1, FEATURES }, { 2, 12 }, { 3, 0 }, { 4, 3 }, { 5, 0 }, { 6, 1 },
+			    { 7, 3 } },
+		.expect_done = true, .status = PASS,
+	}, {
+		/* No XMM input: every row but the 16-byte IPI is #UD; so is the AP's call. */
+		.name = "hv-xmm-no-xmm-input",
+		.kernel = "@/guests/hv_xmm.elf",
+		.args = { "--cpus", "2", "--hv-features", "0xffffffef" },
+		.stages = { { 1, FEATURES & ~0x10ULL }, { 2, 12 }, { 3, 11 }, { 4, 1 }, { 5, 6 },
+			    { 6, ~0ULL }, { 7, 1 } },
+		.expect_done = true, .status = PASS,
+	}, {
+		/* No XMM output: the 5 GetVpRegisters rows are #UD; SetVpRegisters and IPIs work. */
+		.name = "hv-xmm-no-xmm-output",
+		.kernel = "@/guests/hv_xmm.elf",
+		.args = { "--cpus", "2", "--hv-features", "0xffff7fff" },
+		.stages = { { 1, FEATURES & ~0x8000ULL }, { 2, 12 }, { 3, 5 }, { 4, 3 }, { 5, 6 },
+			    { 6, ~0ULL }, { 7, 3 } },
+		.expect_done = true, .status = PASS,
 	},
 };
 const unsigned int nr_hv_guest_cases = sizeof(hv_guest_cases) / sizeof(hv_guest_cases[0]);
