@@ -130,7 +130,11 @@ static const struct msr_row rows[] = {
 	{ M(STIMER3_COUNT),         WR_RD, 12345,             P_TMR,   0,        0,  12345 },
 	/* Crash registers (TLFS "Partition Crash Enlightenment"); CTL without notify. */
 	{ M(CRASH_P0),              WR_RD, 0x1111,            0,       F_CRASH,  0,  0x1111 },
+	{ M(CRASH_P1),              WR_RD, ~0ULL,             0,       F_CRASH,  0,  ~0ULL },
+	{ M(CRASH_P2),              WR_RD, 0x2222,            0,       F_CRASH,  0,  0x2222 },
+	{ M(CRASH_P3),              WR_RD, 0x3333,            0,       F_CRASH,  0,  0x3333 },
 	{ M(CRASH_P4),              WR_RD, 0x4444,            0,       F_CRASH,  0,  0x4444 },
+	{ M(CRASH_P0),              RD,    0,                 0,       F_CRASH,  0,  0x1111 },
 	{ M(CRASH_CTL),             RD,    0,                 0,       F_CRASH,  0,  CRASH_CAPS },
 	{ M(CRASH_CTL),             WR,    0,                 0,       F_CRASH,  0,  0 },
 	{ M(CRASH_CTL),             WR,    BIT(0),            0,       F_CRASH,  GP, 0 },
