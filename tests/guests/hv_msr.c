@@ -8,7 +8,7 @@
  * order and build on each other (the hypercall page needs the OS ID first).
  *
  * Stages: 1 privileges, 2 features, 3 rows, 4 granted rows, 5 accesses that
- * raised #GP, 6 (2 vCPUs) VP_INDEX read on the AP, ~0 if it faulted.
+ * raised #GP, 6 (2 vCPUs) VP_INDEX read on the AP, ~1 if it faulted.
  */
 #include "hv.h"
 
@@ -34,7 +34,7 @@
 #define P_RESET		HV_ACCESS_RESET_REG
 #define P_IDLE		HV_ACCESS_GUEST_IDLE_REG
 #define P_REENL		HV_ACCESS_REENLIGHTENMENT_CONTROLS
-#define P_TSCI	HV_ACCESS_TSC_INVARIANT_CONTROLS
+#define P_TSCI		HV_ACCESS_TSC_INVARIANT_CONTROLS
 #define NEVER		BIT(63)		/* no TLFS privilege: root partition only */
 /* Grants, CPUID 0x40000003 EDX. */
 #define F_CRASH		HV_FEATURE_GUEST_CRASH_MSR_AVAILABLE
