@@ -210,7 +210,10 @@ static hv_status_t gather_input(struct hv_hcall_ctx *ctx, const struct hv_hcall_
 		if (s->in_total > FAST_BLOCK_BYTES ||
 		    ALIGN_UP(s->in_total, 16) + s->out_total > FAST_BLOCK_BYTES)
 			return HV_STATUS_INVALID_HYPERCALL_INPUT;
-		if (fast_block_read(vp, r, block, s->in_total))
+		/* The output registers too: a partial write keeps what they held. */
+		if (fast_block_read(vp, r, block,
+				    s->out_total ? ALIGN_UP(s->in_total, 16) + s->out_total :
+						   s->in_total))
 			return HV_STATUS_INVALID_HYPERCALL_INPUT;
 		memcpy(ctx->inbuf, block, s->in_total);
 		return HV_STATUS_SUCCESS;
@@ -223,38 +226,44 @@ static hv_status_t gather_input(struct hv_hcall_ctx *ctx, const struct hv_hcall_
 	return HV_STATUS_SUCCESS;
 }
 
+/* Bytes [from, from + len) of the output list, into memory or the fast output registers. */
+static hv_status_t write_output(struct hv_hcall_ctx *ctx, struct hv_hcall_regs *r,
+				const struct hcall_sizes *s, u8 *block, size_t from, size_t len)
+{
+	size_t off = ALIGN_UP(s->in_total, 16);
+
+	if (ctx->ctl.fast) {
+		memcpy(block + off + from, ctx->outbuf + from, len);
+		if (fast_block_write(ctx->vp, r, block, off + from, len))
+			return HV_STATUS_INVALID_HYPERCALL_INPUT;
+		return HV_STATUS_SUCCESS;
+	}
+	if (hv_gpa_write(ctx->vp->hv, ctx->vp->vtl, reg_output(r) + from, ctx->outbuf + from, len))
+		return HV_STATUS_INVALID_ALIGNMENT;
+	return HV_STATUS_SUCCESS;
+}
+
 /*
  * Write back what the handler produced: the fixed output if it succeeded,
- * and the reps this entry completed even after an error. Reps before
- * rep_start were written by earlier entries of a continued call and are
- * left alone.
+ * and the rep elements this call completed (rep start up to reps done), even
+ * after an error. Elements before the rep start belong to an earlier call
+ * (TLFS "Hypercall Continuation") and stay as they are, in memory or XMM.
  */
 static hv_status_t scatter_output(struct hv_hcall_ctx *ctx, struct hv_hcall_regs *r,
 				  const struct hcall_sizes *s, u8 *block, hv_status_t status)
 {
 	const struct hv_hcall_desc *d = ctx->desc;
-	size_t fixed = status == HV_STATUS_SUCCESS ? d->out_size : 0;
-	size_t from = d->out_size + (size_t)ctx->rep_start * d->rep_out_size;
-	size_t to = d->out_size + (size_t)ctx->reps_done * d->rep_out_size;
-	struct hv *hv = ctx->vp->hv;
+	size_t first = d->out_size + (size_t)ctx->rep_start * d->rep_out_size;
+	size_t last = d->out_size + (size_t)ctx->reps_done * d->rep_out_size;
+	hv_status_t st = HV_STATUS_SUCCESS;
 
 	if (!s->out_total)
 		return status;
-	if (ctx->ctl.fast) {
-		size_t off = ALIGN_UP(s->in_total, 16);
-
-		/* A fast call has every rep in one entry: write the whole block once. */
-		memcpy(block + off, ctx->outbuf, s->out_total);
-		if (fast_block_write(ctx->vp, r, block, off, s->out_total))
-			return HV_STATUS_INVALID_HYPERCALL_INPUT;
-		return status;
-	}
-	if (fixed && hv_gpa_write(hv, ctx->vp->vtl, reg_output(r), ctx->outbuf, fixed))
-		return HV_STATUS_INVALID_ALIGNMENT;
-	if ((d->flags & HCALL_REP) && to > from &&
-	    hv_gpa_write(hv, ctx->vp->vtl, reg_output(r) + from, ctx->outbuf + from, to - from))
-		return HV_STATUS_INVALID_ALIGNMENT;
-	return status;
+	if (status == HV_STATUS_SUCCESS && d->out_size)
+		st = write_output(ctx, r, s, block, 0, d->out_size);
+	if (!st && (d->flags & HCALL_REP) && last > first)
+		st = write_output(ctx, r, s, block, first, last - first);
+	return st ? st : status;
 }
 
 static void ctx_setup(struct hv_hcall_ctx *ctx, const struct hcall_sizes *s)

@@ -335,6 +335,15 @@ static const struct {
 	{ "sigterm", test_sigterm },
 };
 
+/* The guest case tables: tests/integ/cases.c, tests/integ/cases_hv.c. */
+static const struct {
+	const struct guest_case *cases;
+	const unsigned int *count;
+} guest_tables[] = {
+	{ guest_cases, &nr_guest_cases },
+	{ hv_guest_cases, &nr_hv_guest_cases },
+};
+
 int main(int argc, char **argv)
 {
 	struct CMUnitTest *tests;
@@ -352,7 +361,8 @@ int main(int argc, char **argv)
 		snprintf(vtlvm_bin, sizeof(vtlvm_bin), "%s/vtlvm", build_dir);
 	print_message("vtlvm under test: %s\n", vtlvm_bin);
 	probe_kvm();
-	tests = calloc(nr_guest_cases + nr_cli_cases + ARRAY_SIZE(special), sizeof(*tests));
+	tests = calloc(nr_guest_cases + nr_hv_guest_cases + nr_cli_cases + ARRAY_SIZE(special),
+		       sizeof(*tests));
 	for (unsigned int i = 0; i < ARRAY_SIZE(special); i++) {
 		if (filter && !strstr(special[i].name, filter))
 			continue;
@@ -361,13 +371,16 @@ int main(int argc, char **argv)
 			.initial_state = (void *)build_dir,
 		};
 	}
-	for (unsigned int i = 0; i < nr_guest_cases; i++) {
-		if (filter && !strstr(guest_cases[i].name, filter))
-			continue;
-		tests[n++] = (struct CMUnitTest) {
-			.name = guest_cases[i].name, .test_func = test_guest,
-			.initial_state = (void *)&guest_cases[i],
-		};
+	for (unsigned int t = 0; t < ARRAY_SIZE(guest_tables); t++) {
+		for (unsigned int i = 0; i < *guest_tables[t].count; i++) {
+			const struct guest_case *c = &guest_tables[t].cases[i];
+
+			if (filter && !strstr(c->name, filter))
+				continue;
+			tests[n++] = (struct CMUnitTest) {
+				.name = c->name, .test_func = test_guest, .initial_state = (void *)c,
+			};
+		}
 	}
 	for (unsigned int i = 0; i < nr_cli_cases; i++) {
 		if (filter && !strstr(cli_cases[i].name, filter))

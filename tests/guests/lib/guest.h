@@ -168,6 +168,14 @@ u32 apic_id(void);
 void smp_start_aps(void (*fn)(u32 apic_id));
 #define SMP_MAX_CPUS	16
 
+/* ---- Ring 3 (lib/ring3.c, BSP only) ---- */
+/*
+ * Run fn at CPL3 on its own stack, all of the guest image user-accessible;
+ * fn ends in ring3_exit(). io: IOPL 3, so that `in`/`out` reach the VMM.
+ */
+void ring3_run(void (*fn)(void), bool io);
+void ring3_exit(void) __noreturn;	/* back to ring 0, after ring3_run()'s call */
+
 /* ---- ACPI (lib/power.c) ---- */
 u64 acpi_find_rsdp(void);		/* 0 if none in 0xE0000-0xFFFFF */
 u16 acpi_pm1a_cnt_port(void);		/* from the FADT; 0 if none */
