@@ -40,6 +40,7 @@
 #define F_CRASH		HV_FEATURE_GUEST_CRASH_MSR_AVAILABLE
 #define F_DIRECT	HV_STIMER_DIRECT_MODE_AVAILABLE
 #define F_DBG		HV_FEATURE_DEBUG_MSRS_AVAILABLE
+#define F_FRQ		HV_FEATURE_FREQUENCY_MSRS_AVAILABLE
 
 #define GP		GP_VECTOR
 #define OS_ID		HV_LINUX_GUEST_ID
@@ -87,10 +88,10 @@ static const struct msr_row rows[] = {
 	{ M(VP_RUNTIME),            WR,    0,                 P_RUN,   0,        GP, 0 },
 	{ M(TIME_REF_COUNT),        RD,    0,                 P_REF,   0,        0,  DYNAMIC },
 	{ M(TIME_REF_COUNT),        WR,    0,                 P_REF,   0,        GP, 0 },
-	{ M(TSC_FREQUENCY),         RD,    0,                 P_FRQ,   0,        0,  DYNAMIC },
-	{ M(TSC_FREQUENCY),         WR,    0,                 P_FRQ,   0,        GP, 0 },
-	{ M(APIC_FREQUENCY),        RD,    0,                 P_FRQ,   0,        0,  1000000000 },
-	{ M(APIC_FREQUENCY),        WR,    0,                 P_FRQ,   0,        GP, 0 },
+	{ M(TSC_FREQUENCY),         RD,    0,                 P_FRQ,   F_FRQ,    0,  DYNAMIC },
+	{ M(TSC_FREQUENCY),         WR,    0,                 P_FRQ,   F_FRQ,    GP, 0 },
+	{ M(APIC_FREQUENCY),        RD,    0,                 P_FRQ,   F_FRQ,    0,  1000000000 },
+	{ M(APIC_FREQUENCY),        WR,    0,                 P_FRQ,   F_FRQ,    GP, 0 },
 	/* Reference TSC page (TLFS "Partition Reference Time Enlightenment"). */
 	{ M(REFERENCE_TSC),         RD,    0,                 P_TSC,   0,        0,  0 },
 	{ M(REFERENCE_TSC),         WR_RD, TSC_PAGE | RSVD,   P_TSC,   0,        0,  TSC_PAGE | 1 },
