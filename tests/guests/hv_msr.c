@@ -219,7 +219,7 @@ static bool at_10mhz(u64 v)
 	struct ref_sample a, b;
 	u64 hz, dt, want, slack, got;
 
-	if (!granted(P_FRQ, 0))
+	if (!granted(P_FRQ, F_FRQ))
 		return rdmsr(HV_X64_MSR_TIME_REF_COUNT) > v;
 	hz = rdmsr(HV_X64_MSR_TSC_FREQUENCY);
 	a = ref_sample();
