@@ -192,28 +192,32 @@ static int fast_block_write(struct hv_vp *vp, struct hv_hcall_regs *r, const u8 
 				  last - first);
 }
 
-/* Checks 4 and 6, and gathering the input. Returns SUCCESS, a status, or 0xffff for #UD. */
+/* Returned by run_call() for #UD: not an HV_STATUS. */
 #define HCALL_UD 0xffff
 
+/* Check 4: XMM input needs its feature; XMM output, its feature and the x64 convention. */
+static bool fast_xmm_ok(const struct hv *hv, const struct hv_hcall_regs *r,
+			const struct hcall_sizes *s)
+{
+	if (s->in_total > FAST_GPR_BYTES && !(hv->features & HV_X64_HYPERCALL_XMM_INPUT_AVAILABLE))
+		return false;
+	return !s->out_total ||
+	       (r->long_mode && (hv->features & HV_X64_HYPERCALL_XMM_OUTPUT_AVAILABLE));
+}
+
+/* Check 6, and gathering the input. Returns SUCCESS or a status. */
 static hv_status_t gather_input(struct hv_hcall_ctx *ctx, const struct hv_hcall_regs *r,
 				const struct hcall_sizes *s, u8 *block)
 {
 	struct hv_vp *vp = ctx->vp;
 	struct hv *hv = vp->hv;
+	size_t out_end = ALIGN_UP(s->in_total, 16) + s->out_total;
 
 	if (ctx->ctl.fast) {
-		if ((s->in_total > FAST_GPR_BYTES &&
-		     !(hv->features & HV_X64_HYPERCALL_XMM_INPUT_AVAILABLE)) ||
-		    (s->out_total && (!r->long_mode ||
-		     !(hv->features & HV_X64_HYPERCALL_XMM_OUTPUT_AVAILABLE))))
-			return HCALL_UD;
-		if (s->in_total > FAST_BLOCK_BYTES ||
-		    ALIGN_UP(s->in_total, 16) + s->out_total > FAST_BLOCK_BYTES)
+		if (s->in_total > FAST_BLOCK_BYTES || out_end > FAST_BLOCK_BYTES)
 			return HV_STATUS_INVALID_HYPERCALL_INPUT;
-		/* The output registers too: a partial write keeps what they held. */
-		if (fast_block_read(vp, r, block,
-				    s->out_total ? ALIGN_UP(s->in_total, 16) + s->out_total :
-						   s->in_total))
+		/* The output registers too: what the call does not produce keeps its value. */
+		if (fast_block_read(vp, r, block, out_end))
 			return HV_STATUS_INVALID_HYPERCALL_INPUT;
 		memcpy(ctx->inbuf, block, s->in_total);
 		return HV_STATUS_SUCCESS;
@@ -304,15 +308,12 @@ static hv_status_t run_call(struct hv_hcall_ctx *ctx, struct hv_hcall_regs *r, u
 	struct hcall_sizes s = hcall_sizes(ctx->desc, &ctx->ctl);
 	hv_status_t status;
 
-	*ud = false;
+	*ud = ctx->ctl.fast && !fast_xmm_ok(ctx->vp->hv, r, &s);
+	if (*ud)
+		return HCALL_UD;
 	status = check_control(ctx->desc, &ctx->ctl);
-	if (status)
-		return status;
-	status = gather_input(ctx, r, &s, block);
-	if (status == HCALL_UD) {
-		*ud = true;
-		return status;
-	}
+	if (!status)
+		status = gather_input(ctx, r, &s, block);
 	if (status)
 		return status;
 	ctx_setup(ctx, &s);

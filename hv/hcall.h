@@ -14,7 +14,9 @@
  *                                          -> HV_STATUS_INVALID_HYPERCALL_INPUT
  *   6. GPAs unaligned, spanning a page or not RAM -> HV_STATUS_INVALID_ALIGNMENT
  * The dispatcher then gathers the input (memory, GPRs or XMM), calls the
- * handler once, and scatters the output.
+ * handler once, and scatters the output: the fixed output if the call
+ * succeeded, and the reps from rep_start to reps_done even if it failed.
+ * Output before rep_start (an earlier entry's) is never written.
  *
  * Handler contract: a handler reads ctx->in (fixed header, then variable
  * header) and, for a rep call, ctx->in_reps (element rep_start first); it

@@ -35,12 +35,18 @@ u64 hv_reftime_at(const struct hv_reftime *r, u64 mono_ns)
 	return ref0(r) + (mono_ns - r->mono0_ns) / 100;
 }
 
+/*
+ * Saturating: a reference time CLOCK_MONOTONIC cannot express (a guest's
+ * "never", such as a one-shot timer at 2^64 - 1) must not wrap into the past.
+ */
 u64 hv_reftime_to_mono(const struct hv_reftime *r, u64 ref)
 {
 	u64 base = ref0(r);
 
 	if (ref < base)
-		return r->mono0_ns - (base - ref) * 100;
+		return base - ref > r->mono0_ns / 100 ? 0 : r->mono0_ns - (base - ref) * 100;
+	if (ref - base > (UINT64_MAX - r->mono0_ns) / 100)
+		return UINT64_MAX;
 	return r->mono0_ns + (ref - base) * 100;
 }
 

@@ -22,7 +22,7 @@ u64 hv_reftime_scale(u64 tsc_hz);
 u64 hv_reftime_from_tsc(const struct hv_reftime *r, u64 tsc);
 /* Reference time now (TIME_REF_COUNT), from CLOCK_MONOTONIC. */
 u64 hv_reftime_now(const struct hv_reftime *r);
-/* Reference time at CLOCK_MONOTONIC mono_ns, and back. */
+/* Reference time at CLOCK_MONOTONIC mono_ns, and back (to_mono saturates at 0 and UINT64_MAX). */
 u64 hv_reftime_at(const struct hv_reftime *r, u64 mono_ns);
 u64 hv_reftime_to_mono(const struct hv_reftime *r, u64 ref);
 /* Fill the reference TSC page (enabled: valid sequence; the guest re-reads on change). */

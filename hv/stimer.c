@@ -21,6 +21,12 @@ static unsigned int cfg_sint(u64 config)
 	return (config & HV_STIMER_SINTX_MASK) >> HV_STIMER_SINTX_SHIFT;
 }
 
+/* a + b in reference time; past the end of time is the end of time ("never"), not a wrap. */
+static u64 ref_add(u64 a, u64 b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
 static void arm(struct hv_stimer *t, u64 ref)
 {
 	u64 mono = hv_reftime_to_mono(&t->vp->hv->ref, ref);
@@ -86,9 +92,9 @@ void hv_stimer_expire_locked(struct hv_stimer *t, u64 now)
 		t->config &= ~HV_STIMER_ENABLE;	/* one-shot: done */
 		return;
 	}
-	next = t->expiration + t->count;
+	next = ref_add(t->expiration, t->count);
 	if (next <= now && (t->config & HV_STIMER_LAZY))
-		next = now + t->count;		/* lazy: drop missed periods */
+		next = ref_add(now, t->count);	/* lazy: drop missed periods */
 	arm(t, next);
 }
 
@@ -106,7 +112,7 @@ static void start(struct hv_stimer *t)
 	u64 now = hv_reftime_now(&t->vp->hv->ref);
 
 	if (t->config & HV_STIMER_PERIODIC) {
-		arm(t, now + t->count);
+		arm(t, ref_add(now, t->count));
 		return;
 	}
 	/* One-shot: count is the absolute expiry time; a past one fires at once. */

@@ -227,7 +227,7 @@ static int parse_one(const char *s, struct hv_connection *c, char *err, size_t e
 {
 	char kind[8];
 	unsigned int id, vp, sint, flag = 0;
-	int n = 0;
+	int n = 0, m = 0;
 
 	if (sscanf(s, "%u=%7[a-z]:%u:%u%n", &id, kind, &vp, &sint, &n) != 4) {
 		snprintf(err, errlen, "'%s' is not ID=msg:VP:SINT or ID=event:VP:SINT:FLAG", s);
@@ -236,8 +236,8 @@ static int parse_one(const char *s, struct hv_connection *c, char *err, size_t e
 	*c = (struct hv_connection) { .id = id, .vp = vp, .sint = sint };
 	if (!strcmp(kind, "msg") && !s[n]) {
 		c->kind = HV_CONNECTION_MESSAGE;
-	} else if (!strcmp(kind, "event") && sscanf(s + n, ":%u", &flag) == 1 &&
-		   flag < HV_EVENT_FLAGS_COUNT && !strchr(s + n + 1, ':')) {
+	} else if (!strcmp(kind, "event") && sscanf(s + n, ":%u%n", &flag, &m) == 1 && !s[n + m] &&
+		   flag < HV_EVENT_FLAGS_COUNT) {
 		c->kind = HV_CONNECTION_EVENT;
 		c->flag_base = flag;
 	} else {
