@@ -151,6 +151,7 @@ static int page_msr_write(struct hv_vp *vp, u64 *reg, u64 val)
 static int sint_write(struct hv_vp *vp, unsigned int sint, u64 val)
 {
 	u8 vector = val & HV_SYNIC_SINT_VECTOR_MASK;
+	u64 old;
 
 	if (val & HV_SYNIC_SINT_RESERVED_MASK)
 		return -EPERM;
@@ -162,7 +163,15 @@ static int sint_write(struct hv_vp *vp, unsigned int sint, u64 val)
 				    "advertised): #GP", vp->index, sint);
 		return -EPERM;
 	}
+	old = vp->synic.sint[sint];
 	vp->synic.sint[sint] = val;
+	/* A message that arrived while the SINT was masked is announced on unmask. */
+	if ((old & HV_SYNIC_SINT_MASKED) && !(val & HV_SYNIC_SINT_MASKED)) {
+		struct hv_message *s = slot(vp, sint);
+
+		if (s && __atomic_load_n(&s->header.message_type, __ATOMIC_ACQUIRE) != HVMSG_NONE)
+			raise_sint(vp, sint);
+	}
 	return 0;
 }
 

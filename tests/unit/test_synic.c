@@ -198,6 +198,28 @@ static void test_synic_masked_and_polling(void **state)
 	}
 }
 
+/* A message that waits in the slot of a masked SINT is announced when the SINT is unmasked. */
+static void test_synic_unmask_raises_waiting_message(void **state)
+{
+	struct fake_hv *f = *state;
+	struct hv_message a = msg(1);
+
+	f->nr_irqs = 0;
+	assert_int_equal(hv_msr_write(fake_vp(f, 0), HV_X64_MSR_SINT(2),
+				      HV_SYNIC_SINT_MASKED | SINT_VEC(2)), 0);
+	assert_int_equal(hv_synic_post(fake_vp(f, 0), 2, &a), 0);
+	assert_int_equal(f->nr_irqs, 0);
+	assert_int_equal(hv_msr_write(fake_vp(f, 0), HV_X64_MSR_SINT(2), SINT_VEC(2)), 0);
+	assert_int_equal(f->nr_irqs, 1);
+	/* Unmasking again, or an unmask with an empty slot, raises nothing. */
+	assert_int_equal(hv_msr_write(fake_vp(f, 0), HV_X64_MSR_SINT(2), SINT_VEC(2)), 0);
+	guest_eom(f, 0, 2);
+	assert_int_equal(hv_msr_write(fake_vp(f, 0), HV_X64_MSR_SINT(2),
+				      HV_SYNIC_SINT_MASKED | SINT_VEC(2)), 0);
+	assert_int_equal(hv_msr_write(fake_vp(f, 0), HV_X64_MSR_SINT(2), SINT_VEC(2)), 0);
+	assert_int_equal(f->nr_irqs, 1);
+}
+
 static void test_synic_disabled(void **state)
 {
 	static const struct {
@@ -497,6 +519,7 @@ int main(void)
 		T(test_synic_post_busy_then_eom),
 		T(test_synic_queue_full_keeps_order),
 		T(test_synic_masked_and_polling),
+		T(test_synic_unmask_raises_waiting_message),
 		T(test_synic_disabled),
 		T(test_synic_event_flags),
 		T(test_synic_sint_write),
