@@ -192,6 +192,24 @@ const struct guest_case guest_cases[] = {
 		.args = { "--append", "kbd" },
 		.stages = { { 1, 0 } },
 		.status = 10,
+	}, {
+		/*
+		 * tests/guests/hv_synic.c: each stage counts SINT interrupts, but 3:
+		 * the messages accepted before INSUFFICIENT_BUFFERS, the slot plus
+		 * HV_SINT_QUEUE_LEN (8) queued.
+		 */
+		.name = "hv-synic",
+		.kernel = "@/guests/hv_synic.elf",
+		.args = { "--hv-connections", "1=msg:0:2,2=event:0:3:5" },
+		.stages = { { 1, 1 }, { 2, 3 }, { 3, 9 }, { 4, 0 }, { 5, 3 }, { 6, 0 } },
+		.expect_done = true, .status = PASS,
+	}, {
+		/* Stage 7: a message on a connection to VP1 interrupts VP1 once. */
+		.name = "hv-synic-2vp",
+		.kernel = "@/guests/hv_synic.elf",
+		.args = { "--cpus", "2", "--hv-connections", "1=msg:0:2,2=event:0:3:5,3=msg:1:2" },
+		.stages = { { 1, 1 }, { 2, 3 }, { 3, 9 }, { 4, 0 }, { 5, 3 }, { 6, 0 }, { 7, 1 } },
+		.expect_done = true, .status = PASS,
 	},
 };
 const unsigned int nr_guest_cases = sizeof(guest_cases) / sizeof(guest_cases[0]);
