@@ -210,6 +210,12 @@ const struct guest_case guest_cases[] = {
 		.args = { "--cpus", "2", "--hv-connections", "1=msg:0:2,2=event:0:3:5,3=msg:1:2" },
 		.stages = { { 1, 1 }, { 2, 3 }, { 3, 9 }, { 4, 0 }, { 5, 3 }, { 6, 0 }, { 7, 1 } },
 		.expect_done = true, .status = PASS,
+	}, {
+		/* tests/guests/hv_stimer.c: timer interrupts per case; 5: ticks after count 0. */
+		.name = "hv-stimer",
+		.kernel = "@/guests/hv_stimer.elf",
+		.stages = { { 1, 1 }, { 2, 1 }, { 3, 20 }, { 4, 1 }, { 5, 0 }, { 6, 3 } },
+		.expect_done = true, .status = PASS,
 	},
 };
 const unsigned int nr_guest_cases = sizeof(guest_cases) / sizeof(guest_cases[0]);
