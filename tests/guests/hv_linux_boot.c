@@ -11,7 +11,7 @@
 
 #define VEC_STIMER0	0xec		/* Linux's HYPERV_STIMER0_VECTOR */
 #define WAIT_MS		2000
-#define LATE_MS		50
+#define LATE_MS		100
 #define NR_PAGE_READS	1000
 
 static struct hv_reference_tsc_page tsc_page __attribute__((aligned(4096)));

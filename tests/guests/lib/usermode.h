@@ -14,7 +14,8 @@
  * loads that GDT and the CPU's TSS on each CPU that calls user_access().
  * Mappings the caller wants to reach from CPL3 need the U bit at every level.
  * Interrupts stay off at CPL3; the way back is a #UD that the library's
- * handler turns into a return.
+ * handler turns into a return (so the guest gives #UD to this library:
+ * ud2_safe() cannot be used alongside).
  */
 #ifndef GUEST_USERMODE_H
 #define GUEST_USERMODE_H
