@@ -70,7 +70,8 @@ static bool deliver(struct hv_stimer *t, u64 now)
 		return true;
 	}
 	memcpy(msg.payload, &p, sizeof(p));
-	return !hv_synic_post_locked(vp, cfg_sint(t->config), &msg);
+	/* Not queued: the expiry stays pending here, retried at EOM with a fresh delivery time. */
+	return !hv_synic_try_post_locked(vp, cfg_sint(t->config), &msg);
 }
 
 void hv_stimer_expire_locked(struct hv_stimer *t, u64 now)

@@ -81,6 +81,20 @@ int hv_synic_post_locked(struct hv_vp *vp, unsigned int sint, const struct hv_me
 	return 0;
 }
 
+int hv_synic_try_post_locked(struct hv_vp *vp, unsigned int sint, const struct hv_message *msg)
+{
+	struct hv_message *s = slot(vp, sint);
+
+	if (!s)
+		return -ENODEV;
+	if (!vp->synic.queue[sint].count && try_write(s, msg)) {
+		raise_sint(vp, sint);
+		return 0;
+	}
+	__atomic_fetch_or(&s->header.message_flags, HV_MESSAGE_FLAG_PENDING, __ATOMIC_RELEASE);
+	return -EAGAIN;
+}
+
 int hv_synic_post(struct hv_vp *vp, unsigned int sint, const struct hv_message *msg)
 {
 	int ret;

@@ -33,6 +33,13 @@ int hv_synic_msr_write(struct hv_vp *vp, u32 index, u64 val);
  */
 int hv_synic_post_locked(struct hv_vp *vp, unsigned int sint, const struct hv_message *msg);
 int hv_synic_post(struct hv_vp *vp, unsigned int sint, const struct hv_message *msg);
+/*
+ * Deliver msg only into a free slot, never into the queue: for a source that
+ * keeps its own pending state and retries at EOM (a synthetic timer, whose
+ * missed expiries must not pile up as stale messages). A busy slot gets
+ * MessagePending and -EAGAIN; -ENODEV as above. vp->lock held.
+ */
+int hv_synic_try_post_locked(struct hv_vp *vp, unsigned int sint, const struct hv_message *msg);
 /* Set event flag `flag` of SINT sint. 0, or -ENODEV if SynIC/SIEFP disabled. */
 int hv_synic_signal(struct hv_vp *vp, unsigned int sint, unsigned int flag);
 

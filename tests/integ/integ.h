@@ -26,12 +26,25 @@ struct stage {
 	uint64_t value;		/* ANY_VALUE: not checked */
 };
 
+/*
+ * A guest that finds it cannot check what its row is about on this host
+ * (the host lacks the property the check needs) syncs the row's skip stage,
+ * with any value. The runner then compares no further stages, still checks
+ * for asserts and the exit status, and reports the row as skipped, naming
+ * the reason and the value: a skip is never a silent pass.
+ */
+struct skip_stage {
+	uint64_t stage;		/* 0: the row never skips */
+	const char *reason;
+};
+
 struct guest_case {
 	const char *name;
 	const char *kernel;			/* "@/guests/hello.elf" */
 	const char *config;			/* NULL: configs/test-guest.ini */
 	const char *args[MAX_ARGS];		/* extra vtlvm arguments */
 	struct stage stages[MAX_STAGES];	/* expected syncs, in order; stage 0 ends */
+	struct skip_stage skip;			/* "not checkable here" (see above) */
 	bool expect_done;
 	int status;				/* expected exit status */
 	const char *stderr_has[4];		/* each must appear on stderr */

@@ -180,11 +180,16 @@ static void check_stderr(const struct result *r, const char *const *has)
 	}
 }
 
-/* Walk the channel: asserts fail the test, syncs must match the expected list. */
-static void check_channel(const struct guest_case *c, const struct result *r, bool *done)
+/*
+ * Walk the channel: asserts fail the test, syncs must match the expected
+ * list until the row's skip stage, if it comes (*skip_value set).
+ */
+static bool check_channel(const struct guest_case *c, const struct result *r, bool *done,
+			  uint64_t *skip_value)
 {
 	unsigned int next = 0;
 	char *save = NULL, *copy = strdup(r->chan.buf);
+	bool skipped = false;
 
 	*done = false;
 	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -201,6 +206,14 @@ static void check_channel(const struct guest_case *c, const struct result *r, bo
 			fail_msg("%s: the guest asserted", c->name);
 		} else if (sscanf(line, "sync %llu %u %llu %llu", &ns, &cpu, &stage, &value) == 4) {
 			const struct stage *want = &c->stages[next];
+
+			if (skipped)
+				continue;
+			if (c->skip.stage && stage == c->skip.stage) {
+				skipped = true;
+				*skip_value = value;
+				continue;
+			}
 
 			if (next >= MAX_STAGES || !want->stage) {
 				dump_result(r);
@@ -219,10 +232,11 @@ static void check_channel(const struct guest_case *c, const struct result *r, bo
 		}
 	}
 	free(copy);
-	if (next < MAX_STAGES && c->stages[next].stage) {
+	if (!skipped && next < MAX_STAGES && c->stages[next].stage) {
 		dump_result(r);
 		fail_msg("stage %llu never came", (unsigned long long)c->stages[next].stage);
 	}
+	return skipped;
 }
 
 static int count_lines(const char *s)
@@ -241,7 +255,8 @@ static void test_guest(void **state)
 	char *argv[MAX_ARGS + 12];
 	struct result r;
 	int n = 0;
-	bool done;
+	bool done, skipped;
+	uint64_t skip_value = 0;
 
 	if (kvm_skip_reason[0]) {
 		print_message("skipped: %s\n", kvm_skip_reason);
@@ -261,7 +276,7 @@ static void test_guest(void **state)
 		argv[n++] = (char *)expand(c->args[i], bufs[i], sizeof(bufs[i]));
 	argv[n] = NULL;
 	run_vtlvm(argv, true, &r);
-	check_channel(c, &r, &done);
+	skipped = check_channel(c, &r, &done, &skip_value);
 	if (c->expect_done && !done) {
 		dump_result(&r);
 		fail_msg("the guest never reported done");
@@ -281,6 +296,11 @@ static void test_guest(void **state)
 			 c->max_stderr_lines);
 	}
 	result_free(&r);
+	if (skipped) {
+		print_message("skipped: %s (stage %llu, value %#llx)\n", c->skip.reason,
+			      (unsigned long long)c->skip.stage, (unsigned long long)skip_value);
+		skip();
+	}
 }
 
 static void test_cli(void **state)
