@@ -140,7 +140,11 @@ static u64 queue_limit(void)
 	return n;
 }
 
-/* A masked SINT still gets the message written, but no interrupt. */
+/*
+ * A masked SINT still gets the message written, but no interrupt; unmasking
+ * it with the message still in the slot announces it (once), so a message
+ * that came while masked is not lost.
+ */
 static u64 masked_sint(void)
 {
 	struct hv_message *slot = &simp[0].sint_message[SINT_MSG];
@@ -151,8 +155,9 @@ static u64 masked_sint(void)
 	quiet(0, 0, 0);
 	check_slot(slot, CONN_MSG, 5, false);
 	synic_sint(SINT_MSG, VEC_MSG, false);
+	wait_irqs(0, 0, 1);
 	synic_slot_free(slot);
-	quiet(0, 0, 0);
+	quiet(0, 0, 1);
 	return irqs[0][0];
 }
 
