@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* The few libc string functions a freestanding guest (and gcc) needs. */
-#include "guest.h"
+/*
+ * The few libc string functions a freestanding guest (and gcc) needs; the
+ * 64-bit guests and the 32-bit multiboot guests both link this file, so it
+ * includes nothing that assumes long mode.
+ */
+#include "vmm/types.h"
 
 void *memset(void *s, int c, size_t n)
 {

@@ -10,7 +10,7 @@
 #   $(BUILD)/testdata/mb-mod{1,2}.bin    the modules the guests check
 #   $(BUILD)/testdata/mb-*.bin|elf       broken kernels for the bad-input rows
 #
-# Every image links the same code (mbtest.c, runtime.c) with its own build
+# Every image links the same code (mbtest.c, runtime.c, lib/string.c) with its own build
 # of entry.S, whose -D options (MB_ENTRY_DEFS_<variant>) shape the header.
 
 MB_DIR     := tests/guests/multiboot
@@ -20,7 +20,7 @@ MB_CFLAGS  := -m32 -march=i686 -std=gnu11 -ffreestanding -fno-pic -fno-pie -mgen
 	      -fno-jump-tables -fno-tree-loop-distribute-patterns -I. -I$(MB_DIR) \
 	      -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP
 MB_LDFLAGS := -m32 $(GUEST_LDFLAGS) -Wl,-T,$(MB_DIR)/mb.ld
-MB_OBJS    := $(MB_OUT)/runtime.o $(MB_OUT)/mbtest.o
+MB_OBJS    := $(MB_OUT)/runtime.o $(MB_OUT)/mbtest.o $(MB_OUT)/string.o
 
 # Header variants (flags: bit 0 page-aligned modules, bit 1 memory info, bit 16 a.out kludge).
 MB_ENTRY_DEFS_elf      :=
@@ -44,7 +44,13 @@ guests: multiboot-guests
 
 # Static pattern rules only: a plain $(MB_OUT)/entry-%.o rule would also
 # "make" the .d files that the top-level Makefile includes.
-$(MB_OBJS): $(MB_OUT)/%.o: $(MB_DIR)/%.c
+$(filter-out $(MB_OUT)/string.o,$(MB_OBJS)): $(MB_OUT)/%.o: $(MB_DIR)/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(MB_CFLAGS) -c $< -o $@
+
+# The string functions are the 64-bit guests' own (tests/guests/lib/string.c).
+$(MB_OUT)/string.o: tests/guests/lib/string.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(MB_CFLAGS) -c $< -o $@

@@ -1,52 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* The 32-bit guests' runtime: ucall, exit, asserts, exceptions, strings (mb.h). */
+/* The 32-bit guests' runtime: ucall, exit, asserts, exceptions (mb.h).
+ * The string functions come from tests/guests/lib/string.c. */
 #include "mb.h"
-
-/* ---- strings ---- */
-void *memset(void *s, int c, size_t n)
-{
-	u8 *p = s;
-
-	while (n--)
-		*p++ = c;
-	return s;
-}
-
-void *memcpy(void *d, const void *s, size_t n)
-{
-	u8 *dp = d;
-	const u8 *sp = s;
-
-	while (n--)
-		*dp++ = *sp++;
-	return d;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-	const u8 *pa = a, *pb = b;
-
-	for (; n; n--, pa++, pb++)
-		if (*pa != *pb)
-			return *pa - *pb;
-	return 0;
-}
-
-size_t strlen(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-int strcmp(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return (u8)*a - (u8)*b;
-}
 
 /* ---- messages: bounded appends, hex only (no 64-bit division without libgcc) ---- */
 struct msgbuf {
