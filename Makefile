@@ -70,8 +70,11 @@ $(BUILD)/san/vtlvm: $(BUILD)/san/cli/main.o $(BUILD)/libvtlvm-san.a
 	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
 # ---- unit tests (cmocka, ASan + UBSan) --------------------------------------
-# A test that defines __wrap_foo gets -Wl,--wrap=foo (multipath's %.o.wrap idea).
-wraps = $(shell grep -o '__wrap_[A-Za-z0-9_]*' $(1) | sort -u | sed 's/__wrap_/-Wl,--wrap=/')
+# A test that defines __wrap_foo, itself or in a tests/unit header it
+# includes, gets -Wl,--wrap=foo (multipath's %.o.wrap idea).
+unit_headers = $(addprefix tests/unit/,$(shell sed -n 's/^\#include "\([a-z_]*\.h\)"/\1/p' $(1)))
+wraps = $(shell cat $(1) $(wildcard $(call unit_headers,$(1))) | grep -o '__wrap_[A-Za-z0-9_]*' | \
+	  sort -u | sed 's/__wrap_/-Wl,--wrap=/')
 
 $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libvtlvm-san.a
 	@mkdir -p $(@D)

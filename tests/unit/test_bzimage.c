@@ -19,6 +19,8 @@
 #include "mem/layout.h"
 #include "vmm/log.h"
 
+#include "log_capture.h"
+
 #define T_PATH		"fake/bzImage"
 #define T_INITRD_PATH	"fake/initrd.img"
 #define T_SETUP_SECTS	1
@@ -32,26 +34,6 @@ struct fixture {
 	struct image kernel, initrd;
 	struct gmem mem;
 };
-
-static char last_log[1024];
-
-void __wrap_log_printf(int level, const char *fmt, ...) __printf(2, 3);
-void __wrap_log_printf(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)level;
-	va_start(ap, fmt);
-	vsnprintf(last_log, sizeof(last_log), fmt, ap);
-	va_end(ap);
-}
-
-/* The last message names the file and says why. */
-static void assert_logged(const char *path, const char *what)
-{
-	if (!strstr(last_log, path) || !strstr(last_log, what))
-		fail_msg("message \"%s\" lacks \"%s\" or \"%s\"", last_log, path, what);
-}
 
 static struct setup_header *hdr(const struct image *img)
 {

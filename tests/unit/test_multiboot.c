@@ -22,6 +22,8 @@
 #include "mem/multiboot.h"
 #include "vmm/log.h"
 
+#include "log_capture.h"
+
 #define T_PATH		"fake/kernel.mb"
 #define T_RAM		(16 * MiB)
 #define T_FILE_SIZE	0x1000u
@@ -29,26 +31,6 @@
 #define T_LOAD		0x200000u	/* a.out load_addr */
 #define T_BSS_END	(T_LOAD + 0x3000u)
 #define T_ENTRY		(T_LOAD + 0x100u)
-
-static char last_log[1024];
-
-void __wrap_log_printf(int level, const char *fmt, ...) __printf(2, 3);
-void __wrap_log_printf(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)level;
-	va_start(ap, fmt);
-	vsnprintf(last_log, sizeof(last_log), fmt, ap);
-	va_end(ap);
-}
-
-/* The last message names the file and says why. */
-static void assert_logged(const char *path, const char *what)
-{
-	if (!strstr(last_log, path) || !strstr(last_log, what))
-		fail_msg("message \"%s\" lacks \"%s\" or \"%s\"", last_log, path, what);
-}
 
 struct fixture {
 	u8 file[3 * 4096];
