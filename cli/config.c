@@ -141,7 +141,7 @@ static void __printf(2, 3) cfg_error(struct cfg_source *src, const char *fmt, ..
 	nr_errors++;
 }
 
-int config_parse_u32(const char *s, u32 *out)
+int config_parse_u64(const char *s, u64 *out)
 {
 	unsigned long long v;
 	char *end;
@@ -151,23 +151,21 @@ int config_parse_u32(const char *s, u32 *out)
 	errno = 0;
 	/* Decimal, or hex with 0x: a leading zero is not octal ("010" is ten). */
 	v = strtoull(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
-	if (errno || *end || v > UINT32_MAX)
-		return errno == ERANGE || v > UINT32_MAX ? -ERANGE : -EINVAL;
+	if (errno || *end)
+		return errno == ERANGE ? -ERANGE : -EINVAL;
 	*out = v;
 	return 0;
 }
 
-int config_parse_u64(const char *s, u64 *out)
+int config_parse_u32(const char *s, u32 *out)
 {
-	unsigned long long v;
-	char *end;
+	u64 v;
+	int r = config_parse_u64(s, &v);
 
-	if (!*s || isspace((unsigned char)*s) || *s == '-' || *s == '+')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
-	if (errno || *end)
-		return errno == ERANGE ? -ERANGE : -EINVAL;
+	if (r)
+		return r;
+	if (v > UINT32_MAX)
+		return -ERANGE;
 	*out = v;
 	return 0;
 }
