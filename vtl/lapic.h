@@ -21,10 +21,11 @@
  *
  * Threads: the owning VP's thread handles MMIO/MSR exits and takes interrupts
  * (lapic_next_vector, lapic_accept); any thread may raise an interrupt
- * (lapic_set_irq: IPIs from other VPs, SynIC, synthetic timers) and the event
+ * (lapic_deliver: IPIs from other VPs, SynIC, synthetic timers) and the event
  * loop fires the timer (lapic_timer_fire). Every entry point takes a->lock;
- * callbacks in struct lapic_ops are called without it held, except timer_arm,
- * which is called with the lock held and must not call back into the APIC.
+ * notify and send_ipi are called without it held; now_ns, guest_tsc and
+ * timer_arm are called with the lock held and must not call back into the
+ * APIC.
  */
 #ifndef VTLVM_LAPIC_H
 #define VTLVM_LAPIC_H
@@ -98,10 +99,12 @@ struct lapic {
 	u32 regs[64];		/* the 16-byte-spaced registers, by offset >> 4 */
 	u32 irr[8], isr[8], tmr[8];
 	bool nmi_pending;
+	u32 esr_pending;	/* errors since the last ESR write (SDM 11.5.3) */
 
 	/* Timer (SDM 11.5.4): one-shot and periodic count down from start_ns. */
 	u64 timer_start_ns;	/* when the current count was loaded */
-	u64 timer_period_ns;	/* initial count * divisor / bus clock; 0: stopped */
+	u64 timer_period_ns;	/* initial count * divisor / bus clock; 0: stopped.
+				 * Periodic timers run at least 100 us apart. */
 	u64 tsc_deadline;	/* IA32_TSC_DEADLINE, 0 = disarmed */
 	u64 timer_deadline_ns;	/* what timer_arm was last given */
 };
@@ -125,20 +128,25 @@ void lapic_mmio_write(struct lapic *a, u64 offset, const void *data, u32 len);
 /*
  * IA32_APIC_BASE, IA32_TSC_DEADLINE and the x2APIC range. 0: done. -EPERM:
  * the access raises #GP (x2APIC MSR outside x2APIC mode, read-only or
- * reserved register, reserved bits, illegal mode transition). -ENOENT: not
- * an APIC MSR.
+ * reserved register, reserved bits, illegal mode transition; IA32_APIC_BASE
+ * takes MAXPHYADDR as 52 and ignores writes to BSP). -ENOENT: not an APIC MSR.
  */
 int lapic_msr_read(struct lapic *a, u32 msr, u64 *val);
 int lapic_msr_write(struct lapic *a, u32 msr, u64 val);
 
 /* Hyper-V's HV_X64_MSR_EOI / _ICR / _TPR: work in xAPIC and x2APIC mode alike. */
 void lapic_eoi(struct lapic *a);
-void lapic_write_icr(struct lapic *a, u64 icr);	/* x2APIC layout: dest in bits 63:32 */
+/*
+ * The ICR as one 64-bit value in the current mode's layout, as KVM has it:
+ * x2APIC mode, dest in bits 63:32; xAPIC mode, dest in bits 63:56 (ICR high
+ * 31:24). lapic_write_icr sends; reserved bits are ignored.
+ */
+void lapic_write_icr(struct lapic *a, u64 icr);
 u64 lapic_read_icr(struct lapic *a);
 void lapic_set_tpr(struct lapic *a, u8 tpr);
 u8 lapic_get_tpr(struct lapic *a);
 
-/* CR8 is TPR[7:4] (SDM 10.8.6.1): the VMM syncs it with kvm_run->cr8 around KVM_RUN. */
+/* CR8 is TPR[7:4] (SDM 11.8.6.1): the VMM syncs it with kvm_run->cr8 around KVM_RUN. */
 u8 lapic_get_cr8(struct lapic *a);
 void lapic_set_cr8(struct lapic *a, u8 cr8);
 
