@@ -50,6 +50,10 @@ static int validate_run(const struct vm_config *cfg)
 		pr_err("no kernel to boot: give --kernel FILE or [boot] kernel in a config file");
 		return -EINVAL;
 	}
+	if (cfg->vtl1_kernel && !(cfg->hv_enabled && cfg->hv_vsm)) {
+		pr_err("vtl1:kernel (--vtl1-kernel) needs hyperv:enabled and hyperv:vsm on");
+		return -EINVAL;
+	}
 	return 0;
 }
 

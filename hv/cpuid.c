@@ -13,8 +13,10 @@
 #define HV_VERSION_MAJOR	10
 #define HV_VERSION_MINOR	0
 
-void hv_cpuid_leaves(const struct hv *hv, struct hv_cpuid_leaf out[HV_CPUID_NR_LEAVES])
+void hv_cpuid_leaves(const struct hv *hv, u8 vtl, struct hv_cpuid_leaf out[HV_CPUID_NR_LEAVES])
 {
+	u64 privileges = hv_vtl_privileges(hv, vtl);
+
 	memset(out, 0, HV_CPUID_NR_LEAVES * sizeof(*out));
 	for (unsigned int i = 0; i < HV_CPUID_NR_LEAVES; i++)
 		out[i].function = HYPERV_CPUID_VENDOR_AND_MAX_FUNCTIONS + i;
@@ -29,8 +31,8 @@ void hv_cpuid_leaves(const struct hv *hv, struct hv_cpuid_leaf out[HV_CPUID_NR_L
 	out[2].eax = HV_VERSION_BUILD;
 	out[2].ebx = HV_VERSION_MAJOR << HYPERV_CPUID_VERSION_MAJOR_SHIFT | HV_VERSION_MINOR;
 	/* 0x40000003: partition privileges (EAX:EBX) and features (EDX). */
-	out[3].eax = HV_PRIVILEGE_EAX(hv->privileges);
-	out[3].ebx = HV_PRIVILEGE_EBX(hv->privileges);
+	out[3].eax = HV_PRIVILEGE_EAX(privileges);
+	out[3].ebx = HV_PRIVILEGE_EBX(privileges);
 	out[3].edx = hv->features;
 	/* 0x40000004: recommendations; never ask to be told about spinning. */
 	out[4].eax = hv->hints;

@@ -30,17 +30,20 @@ static int cmp_desc(const void *a, const void *b)
 
 int hv_hcall_init(struct hv *hv)
 {
-	unsigned int n = 0;
+	const struct hv_hcall_family *extra = &hv->cfg.extra_hcalls;
+	unsigned int n = extra->count;
 
 	for (size_t f = 0; f < ARRAY_SIZE(families); f++)
 		n += *families[f].count;
-	hv->hcalls = calloc(n, sizeof(*hv->hcalls));
+	hv->hcalls = calloc(n ? n : 1, sizeof(*hv->hcalls));
 	if (!hv->hcalls)
 		return -ENOMEM;
 	n = 0;
 	for (size_t f = 0; f < ARRAY_SIZE(families); f++)
 		for (unsigned int i = 0; i < *families[f].count; i++)
 			hv->hcalls[n++] = &families[f].table[i];
+	for (unsigned int i = 0; i < extra->count; i++)
+		hv->hcalls[n++] = &extra->table[i];
 	qsort(hv->hcalls, n, sizeof(*hv->hcalls), cmp_desc);
 	for (unsigned int i = 1; i < n; i++) {
 		if (hv->hcalls[i]->code == hv->hcalls[i - 1]->code) {
@@ -324,6 +327,15 @@ static hv_status_t run_call(struct hv_hcall_ctx *ctx, struct hv_hcall_regs *r, u
 	return scatter_output(ctx, r, &s, block, status);
 }
 
+/* TLFS "VTL Call"/"VTL Return": valid or #UD, never a status in RAX. */
+static enum hv_hcall_outcome vtl_switch(struct hv_hcall_ctx *ctx, const struct hv_hcall_regs *r)
+{
+	ctx->vtl_input = r->long_mode ? r->rax : (u32)r->rcx;
+	if (ctx->desc->fn(ctx) != HV_STATUS_SUCCESS)
+		return HV_HCALL_UD;
+	return ctx->ctl.code == HVCALL_VTL_CALL ? HV_HCALL_VTL_CALL : HV_HCALL_VTL_RETURN;
+}
+
 enum hv_hcall_outcome hv_hypercall(struct hv_vp *vp, struct hv_hcall_regs *r)
 {
 	struct hv *hv = vp->hv;
@@ -340,12 +352,16 @@ enum hv_hcall_outcome hv_hypercall(struct hv_vp *vp, struct hv_hcall_regs *r)
 	/* Reset all but the buffers, which are filled before they are read. */
 	memset(ctx, 0, offsetof(struct hv_hcall_ctx, inbuf));
 	ctx->vp = vp;
-	ctx->ctl = hv_hypercall_decode(reg_control(r));
+	ctx->control = reg_control(r);
+	ctx->ctl = hv_hypercall_decode(ctx->control);
 	ctx->desc = hv_hcall_find(hv, ctx->ctl.code);
+	if (ctx->desc && (ctx->desc->flags & HCALL_VTL_SWITCH))
+		return vtl_switch(ctx, r);
 	if (!ctx->desc) {
 		pr_warn_ratelimited("vp%u: unknown hypercall %#x", vp->index, ctx->ctl.code);
 		status = HV_STATUS_INVALID_HYPERCALL_CODE;
-	} else if (ctx->desc->privilege && !(hv->privileges & ctx->desc->privilege)) {
+	} else if (ctx->desc->privilege &&
+		   !(hv->vtl[vp->vtl]->privileges & ctx->desc->privilege)) {
 		status = HV_STATUS_ACCESS_DENIED;
 	} else {
 		status = run_call(ctx, r, block, &ud);

@@ -40,6 +40,14 @@
 #define HCALL_VARHEAD		BIT(1)	/* accepts a variable-size header */
 #define HCALL_NO_FAST		BIT(2)	/* the register-based form is not allowed */
 #define HCALL_NO_SLOW		BIT(3)	/* only the register-based form */
+/*
+ * VtlCall / VtlReturn (TLFS "VTL Call", "VTL Return"): no input or output
+ * lists and no status. The handler validates ctx->control and ctx->vtl_input
+ * and returns HV_STATUS_SUCCESS for a valid call, anything else for #UD; the
+ * dispatcher then reports HV_HCALL_VTL_CALL / _RETURN and leaves the
+ * registers alone, and the VMM switches VTLs.
+ */
+#define HCALL_VTL_SWITCH	BIT(4)
 
 struct hv_hcall_ctx;
 
@@ -63,6 +71,8 @@ struct hv_hcall_ctx {
 	struct hv_vp *vp;			/* the caller */
 	const struct hv_hcall_desc *desc;
 	struct hv_hypercall_input ctl;
+	u64 control;				/* the raw control value */
+	u64 vtl_input;				/* HCALL_VTL_SWITCH: RAX (x64) or ECX (x86) */
 	u16 rep_start, rep_count, reps_done;	/* rep_count may be capped (continuation) */
 	const u8 *in;				/* fixed + variable header */
 	size_t in_len;
@@ -85,6 +95,8 @@ enum hv_hcall_outcome {
 	HV_HCALL_DONE,		/* result (and fast output) written into the registers */
 	HV_HCALL_RESTART,	/* continuation: re-execute the trapping instruction */
 	HV_HCALL_UD,		/* inject #UD at the trapping instruction */
+	HV_HCALL_VTL_CALL,	/* a valid VtlCall: switch up (registers untouched) */
+	HV_HCALL_VTL_RETURN,	/* a valid VtlReturn: switch down */
 };
 
 /* Merge the family tables; -EINVAL (logged) if a code appears twice. */

@@ -12,7 +12,10 @@
  *   0x09  popf; out %al,$0xe4; ret
  *   0x0d  1: popf; ud2
  *
- * The same bytes work in 64-bit and 32-bit protected mode. The page is an
+ * The same bytes work in 64-bit and 32-bit protected mode. The 64-bit VTL
+ * call and VTL return stubs follow at HV_VTL_CALL_STUB_OFFSET and
+ * HV_VTL_RETURN_STUB_OFFSET (TLFS "VTL Call": found through
+ * HvRegisterVsmCodePageOffsets), in every VTL's page. The page is an
  * overlay: the RAM beneath it is saved when it is enabled and put back when
  * it is disabled or moved. The rest of the page is int3. The stub's bytes
  * are in hv/hcall_stub.h.

@@ -7,6 +7,15 @@
  *   0x00  pushf; push %rax; mov %cs,%eax; test $3,%al; pop %rax; jnz 1f
  *   0x09  popf; out %al,$HV_HCALL_PORT; ret
  *   0x0d  1: popf; ud2
+ *
+ * and of the 64-bit VTL call and VTL return stubs (TLFS "VTL Call": the
+ * caller passes the input in RCX; the stub moves it to RAX and puts the call
+ * code in RCX, as Hyper-V's own page does). RAX is free to clobber there, so
+ * they skip the save/restore and are shorter than the hypercall stub:
+ *
+ *   0x20  mov %cs,%eax; test $3,%al; jnz 1f; mov %rcx,%rax; mov $code,%ecx
+ *   0x2e  out %al,$HV_HCALL_PORT; ret
+ *   0x31  1: ud2
  */
 #ifndef VTLVM_HCALL_STUB_H
 #define VTLVM_HCALL_STUB_H
@@ -27,6 +36,21 @@
 	0xc3,			/* ret */					\
 	0x9d,			/* 1: popf */					\
 	0x0f, 0x0b,		/* ud2: TLFS "Legal Hypercall Environments" */	\
+}
+
+#define HV_VTL_CALL_STUB_OFFSET		0x20
+#define HV_VTL_RETURN_STUB_OFFSET	0x40
+#define HV_VTL_STUB_OUT_OFFSET		0x0e	/* the trapping `out` inside a VTL stub */
+
+#define HV_VTL_STUB_BYTES(code) {					\
+	0x8c, 0xc8,		/* mov %cs, %eax */				\
+	0xa8, 0x03,		/* test $3, %al: CPL */				\
+	0x75, 0x0b,		/* jnz 1f */					\
+	0x48, 0x89, 0xc8,	/* mov %rcx, %rax: the input */			\
+	0xb9, (code), 0x00, 0x00, 0x00,	/* mov $code, %ecx: the control */	\
+	0xe6, HV_HCALL_PORT,	/* out %al, $HV_HCALL_PORT: the trap */		\
+	0xc3,			/* ret */					\
+	0x0f, 0x0b,		/* 1: ud2 (TLFS: VTL call from CPL > 0 is #UD) */	\
 }
 
 #endif /* VTLVM_HCALL_STUB_H */

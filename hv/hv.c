@@ -21,7 +21,18 @@ static void hv_features_init(struct hv *hv)
 			 HV_ACCESS_SYNIC_REGS | HV_ACCESS_SYNTHETIC_TIMER_REGS |
 			 HV_ACCESS_HYPERCALL_MSRS | HV_ACCESS_VP_INDEX |
 			 HV_ACCESS_PARTITION_REFERENCE_TSC | HV_ACCESS_FREQUENCY_REGS |
-			 HV_POST_MESSAGES | HV_SIGNAL_EVENTS | HV_ACCESS_VP_REGISTERS;
+			 HV_POST_MESSAGES | HV_SIGNAL_EVENTS;
+	/*
+	 * TLFS "Virtual Secure Mode": "Only partitions with the AccessVsm,
+	 * AccessVpRegisters, and AccessSynicRegs privileges" may use VSM; with
+	 * hyperv:vsm = off none of the VSM set is shown (StartVirtualProcessor
+	 * included), SynIC with it.
+	 */
+	if (hv->cfg.vsm)
+		hv->privileges |= HV_ACCESS_VSM | HV_ACCESS_VP_REGISTERS |
+				  HV_START_VIRTUAL_PROCESSOR;
+	else
+		hv->privileges &= ~HV_ACCESS_SYNIC_REGS;
 	hv->features = HV_X64_HYPERCALL_XMM_INPUT_AVAILABLE |
 		       HV_X64_HYPERCALL_XMM_OUTPUT_AVAILABLE | HV_FEATURE_FREQUENCY_MSRS_AVAILABLE |
 		       HV_FEATURE_GUEST_CRASH_MSR_AVAILABLE | HV_STIMER_DIRECT_MODE_AVAILABLE;
@@ -88,6 +99,18 @@ static void vtl_destroy(struct hv *hv, struct hv_vtl *v)
 	free(v);
 }
 
+u64 hv_vtl_privileges(const struct hv *hv, u8 vtl)
+{
+	/*
+	 * Above VTL0 the local APIC is the VMM's (vtl/lapic.c), so the APIC MSRs
+	 * and the VP assist page, which carries the VTL entry reason and return
+	 * registers (TLFS "VP Assist Page"), can be granted there.
+	 */
+	if (vtl)
+		return (hv->privileges | HV_ACCESS_INTR_CTRL_REGS) & hv->cfg.privilege_mask;
+	return hv->privileges;
+}
+
 static int vtl_create(struct hv *hv, u8 vtl)
 {
 	struct hv_vtl *v = calloc(1, sizeof(*v));
@@ -96,6 +119,7 @@ static int vtl_create(struct hv *hv, u8 vtl)
 	if (!v)
 		return -ENOMEM;
 	v->vtl = vtl;
+	v->privileges = hv_vtl_privileges(hv, vtl);
 	v->vps = calloc(hv->cfg.nr_vps, sizeof(*v->vps));
 	if (!v->vps) {
 		free(v);
@@ -108,7 +132,8 @@ static int vtl_create(struct hv *hv, u8 vtl)
 			return ret;
 		}
 	}
-	hv->vtl[vtl] = v;
+	/* Published last: other VPs may look it up without hv->lock (hv_vp_get). */
+	__atomic_store_n(&hv->vtl[vtl], v, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -145,11 +170,26 @@ void hv_destroy(struct hv *hv)
 	free(hv);
 }
 
+int hv_vtl_enable(struct hv *hv, u8 vtl)
+{
+	int ret;
+
+	if (!vtl || vtl > hv->cfg.max_vtl || vtl >= HV_MAX_VTL)
+		return -EINVAL;
+	pthread_mutex_lock(&hv->lock);
+	ret = hv->vtl[vtl] ? -EEXIST : vtl_create(hv, vtl);
+	pthread_mutex_unlock(&hv->lock);
+	return ret;
+}
+
 struct hv_vp *hv_vp_get(struct hv *hv, u8 vtl, u32 index)
 {
-	if (vtl >= HV_MAX_VTL || !hv->vtl[vtl] || index >= hv->cfg.nr_vps)
+	struct hv_vtl *v;
+
+	if (vtl >= HV_MAX_VTL || index >= hv->cfg.nr_vps)
 		return NULL;
-	return hv->vtl[vtl]->vps[index];
+	v = __atomic_load_n(&hv->vtl[vtl], __ATOMIC_ACQUIRE);
+	return v ? v->vps[index] : NULL;
 }
 
 /*

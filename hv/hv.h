@@ -49,6 +49,11 @@ struct hv_host_ops {
 	int (*flush_tlb)(void *ctx, u8 vtl, u32 vp_index);
 	/* Watch a timerfd in the event loop; fn(arg) runs there when it fires. */
 	int (*watch_timer)(void *ctx, int fd, void (*fn)(void *arg), void *arg);
+	/*
+	 * HV_X64_MSR_EOI/ICR/TPR of a VTL whose local APIC the VMM emulates
+	 * (AccessIntrCtrlRegs): 0, or -EPERM for #GP.
+	 */
+	int (*apic_msr)(void *ctx, void *vcpu, u32 msr, u64 *val, bool write);
 	/* XMM registers of the calling vCPU, first..first+n-1 (16 bytes each). */
 	int (*get_xmm)(void *ctx, void *vcpu, u8 (*xmm)[16], unsigned int first, unsigned int n);
 	int (*set_xmm)(void *ctx, void *vcpu, const u8 (*xmm)[16], unsigned int first,
@@ -78,9 +83,33 @@ struct hv_connection {
 	u16 flag_base;		/* events: the flag number signalled is flag_base + flag */
 };
 
+struct hv_hcall_desc;
+
+/* A family of hypercalls registered from outside hv/ (vtl/vsm_hcalls.c), sorted by code. */
+struct hv_hcall_family {
+	const struct hv_hcall_desc *table;
+	unsigned int count;
+};
+
+/*
+ * Registers HvCallGet/SetVpRegisters reaches beyond the synthetic ones hv/
+ * knows (the VSM and architectural registers, vtl/vsm_regs.c). Each returns
+ * an HV status; HV_STATUS_UNKNOWN_REGISTER_NAME for a name it does not hold.
+ */
+struct hv_reg_ext {
+	hv_status_t (*get)(struct hv_vp *caller, u8 target_vtl, u32 name,
+			   union hv_register_value *v);
+	hv_status_t (*set)(struct hv_vp *caller, u8 target_vtl, u32 name,
+			   const union hv_register_value *v);
+};
+
 struct hv_config {
 	u32 nr_vps;
 	bool flush_hint;
+	bool vsm;		/* grant the VSM privileges (TLFS "Virtual Secure Mode") */
+	u8 max_vtl;		/* the highest VTL the partition may enable (vsm) */
+	struct hv_hcall_family extra_hcalls;
+	const struct hv_reg_ext *reg_ext;	/* NULL: synthetic registers only */
 	/* Masks over what vtlvm implements: a bit can be withheld, never added. */
 	u64 privilege_mask;
 	u32 feature_mask, hint_mask;	/* advertise HV_X64_REMOTE_TLB_FLUSH_RECOMMENDED */
@@ -139,6 +168,7 @@ struct hv_vp {
 
 struct hv_vtl {
 	u8 vtl;
+	u64 privileges;		/* what this VTL is granted (CPUID 0x40000003 EAX:EBX in its VM) */
 	u64 guest_os_id;
 	u64 hypercall;
 	u64 reference_tsc;
@@ -146,13 +176,11 @@ struct hv_vtl {
 	struct hv_vp **vps;			/* nr_vps entries */
 };
 
-struct hv_hcall_desc;
-
 struct hv {
 	struct hv_host host;
 	struct hv_config cfg;
 	pthread_mutex_t lock;
-	u64 privileges;		/* HV_ACCESS_* mask, CPUID 0x40000003 EAX:EBX */
+	u64 privileges;		/* HV_ACCESS_* mask of VTL0, CPUID 0x40000003 EAX:EBX */
 	u32 features;		/* CPUID 0x40000003 EDX */
 	u32 hints;		/* CPUID 0x40000004 EAX */
 	struct hv_reftime ref;
@@ -160,6 +188,7 @@ struct hv {
 	struct hv_vtl *vtl[HV_MAX_VTL];
 	const struct hv_hcall_desc **hcalls;	/* merged, sorted by code */
 	unsigned int nr_hcalls;
+	void *vsm;		/* vtl/'s partition state (struct vsm), opaque here */
 };
 
 /* ---- Life cycle (hv/hv.c) ---------------------------------------------------------------------- */
@@ -169,6 +198,13 @@ int hv_create(const struct hv_host *host, const struct hv_config *cfg, struct hv
 void hv_destroy(struct hv *hv);
 /* Tie VP index of VTL vtl to the VMM's vCPU (for struct hv_host callbacks). */
 struct hv_vp *hv_vp_get(struct hv *hv, u8 vtl, u32 index);
+/*
+ * Create the per-VTL state of VTL vtl (1..cfg.max_vtl) and its VPs, which
+ * start with their SynIC and timers reset; -EEXIST if it exists.
+ */
+int hv_vtl_enable(struct hv *hv, u8 vtl) __must_check;
+/* What VTL vtl is granted: VTL0's privileges, plus AccessIntrCtrlRegs above VTL0. */
+u64 hv_vtl_privileges(const struct hv *hv, u8 vtl);
 /*
  * Tie the reference time to the guest TSC: guest_tsc was read at CLOCK_MONOTONIC
  * mono_ns, and the TSC runs at tsc_hz (hv/reftime.h).
@@ -195,8 +231,8 @@ struct hv_cpuid_leaf {
 	u32 function, eax, ebx, ecx, edx;
 };
 
-/* The leaves 0x40000000-0x4000000A this partition shows, in order. */
-void hv_cpuid_leaves(const struct hv *hv, struct hv_cpuid_leaf out[HV_CPUID_NR_LEAVES]);
+/* The leaves 0x40000000-0x4000000A this partition shows VTL vtl, in order. */
+void hv_cpuid_leaves(const struct hv *hv, u8 vtl, struct hv_cpuid_leaf out[HV_CPUID_NR_LEAVES]);
 
 /* ---- Synthetic MSRs (hv/msr.c) ------------------------------------------------------------------ */
 

@@ -152,6 +152,47 @@ static int apic_frequency_rd(struct hv_vp *vp, u32 index, u64 *val)
 	return 0;
 }
 
+/* ---- APIC MSRs and the VP assist page (TLFS "Virtual Processor Management") ------------------ */
+
+/* Granted only where the VMM owns the APIC (above VTL0); the host routes them to it. */
+static int apic_rd(struct hv_vp *vp, u32 index, u64 *val)
+{
+	const struct hv_host *h = &vp->hv->host;
+
+	if (index == HV_X64_MSR_EOI)
+		return -EPERM;	/* write-only */
+	return h->ops->apic_msr(h->ctx, vp->vcpu, index, val, false);
+}
+
+static int apic_wr(struct hv_vp *vp, u32 index, u64 val)
+{
+	const struct hv_host *h = &vp->hv->host;
+
+	return h->ops->apic_msr(h->ctx, vp->vcpu, index, &val, true);
+}
+
+static int vp_assist_rd(struct hv_vp *vp, u32 index, u64 *val)
+{
+	(void)index;
+	*val = vp->vp_assist;
+	return 0;
+}
+
+/*
+ * An ordinary guest page, as KVM treats it: the VMM writes the VTL entry
+ * reason into it and reads the VTL return registers from it (TLFS "VP Assist
+ * Page", "VTL Entry"). Enabled on a page that is not RAM: #GP.
+ */
+static int vp_assist_wr(struct hv_vp *vp, u32 index, u64 val)
+{
+	(void)index;
+	if ((val & HV_X64_MSR_VP_ASSIST_PAGE_ENABLE) &&
+	    !hv_gpa_page(vp->hv, vp->vtl, val & HV_X64_MSR_VP_ASSIST_PAGE_ADDRESS_MASK))
+		return -EPERM;
+	vp->vp_assist = val;
+	return 0;
+}
+
 /* ---- Crash registers (TLFS "Partition Crash Enlightenment") ---------------------------------- */
 
 static int crash_p_rd(struct hv_vp *vp, u32 index, u64 *val)
@@ -231,6 +272,9 @@ static const struct hv_msr_desc msrs[] = {
 	  HV_FEATURE_FREQUENCY_MSRS_AVAILABLE, tsc_frequency_rd, NULL },
 	{ HV_X64_MSR_APIC_FREQUENCY, HV_X64_MSR_APIC_FREQUENCY, HV_ACCESS_FREQUENCY_REGS,
 	  HV_FEATURE_FREQUENCY_MSRS_AVAILABLE, apic_frequency_rd, NULL },
+	{ HV_X64_MSR_EOI, HV_X64_MSR_TPR, HV_ACCESS_INTR_CTRL_REGS, 0, apic_rd, apic_wr },
+	{ HV_X64_MSR_VP_ASSIST_PAGE, HV_X64_MSR_VP_ASSIST_PAGE, HV_ACCESS_INTR_CTRL_REGS, 0,
+	  vp_assist_rd, vp_assist_wr },
 	{ HV_X64_MSR_SCONTROL, HV_X64_MSR_EOM, HV_ACCESS_SYNIC_REGS, 0, hv_synic_msr_read,
 	  hv_synic_msr_write },
 	{ HV_X64_MSR_SINT0, HV_X64_MSR_SINT15, HV_ACCESS_SYNIC_REGS, 0, hv_synic_msr_read,
@@ -282,7 +326,7 @@ static const struct hv_msr_desc *msr_lookup(struct hv_vp *vp, u32 index, int *er
 	if (!d)
 		return NULL;
 	*err = -EPERM;
-	if ((d->privilege && !(vp->hv->privileges & d->privilege)) ||
+	if ((d->privilege && !(vp->hv->vtl[vp->vtl]->privileges & d->privilege)) ||
 	    (d->feature && !(vp->hv->features & d->feature)))
 		return NULL;
 	*err = 0;

@@ -13,6 +13,8 @@
 #include "mem/loader.h"
 #include "vmm/types.h"
 
+#define VTL_MAX 2	/* VTLs a partition can hold: VTL0 and VTL1; raising it is how VTL2 comes */
+
 enum serial_mode {
 	SERIAL_STDIO,	/* COM1 on stdin/stdout */
 	SERIAL_NONE,	/* COM1 present, output discarded */
@@ -41,11 +43,15 @@ struct vm_config {
 	enum serial_mode serial;
 	/* [hyperv] */
 	bool hv_enabled;
+	bool hv_vsm;		/* Virtual Secure Mode */
+	u32 hv_max_vtl;
 	char *hv_connections;	/* "id=msg:VP:SINT,id=event:VP:SINT:FLAG" */
 	enum tristate hv_flush_hint;
 	u64 hv_privileges;	/* masks over what vtlvm implements (CPUID 0x40000003/4) */
 	u64 hv_features;
 	u64 hv_hints;
+	/* [vtl1] */
+	char *vtl1_kernel;	/* a VTL1 program loaded at boot, or NULL */
 	/* [security] */
 	char *user;		/* switch to this user after setup; NULL: keep */
 	/* [log] */

@@ -12,6 +12,7 @@
 #include "vmm/status.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
+#include "vmm/vtl_glue.h"
 
 static const char *const reason_names[] = {
 	[KVM_EXIT_UNKNOWN] = "UNKNOWN",
@@ -106,6 +107,12 @@ int exit_decode(struct kvm_run *run, size_t run_size, struct vmm_exit *out)
 	case KVM_EXIT_HLT:
 		out->kind = VMM_EXIT_HLT;
 		break;
+	case KVM_EXIT_IRQ_WINDOW_OPEN:
+		out->kind = VMM_EXIT_IRQ_WINDOW;
+		break;
+	case KVM_EXIT_SET_TPR:
+		out->kind = VMM_EXIT_SET_TPR;
+		break;
 	case KVM_EXIT_INTR:
 		out->kind = VMM_EXIT_INTR;
 		break;
@@ -197,6 +204,11 @@ static enum vcpu_action system_event_handle(struct vcpu *vcpu, const struct vmm_
 
 enum vcpu_action exit_handle(struct vcpu *vcpu, const struct vmm_exit *e)
 {
+	enum vcpu_action act;
+
+	/* Above VTL0 the APIC is the VMM's: its MMIO, MSRs, HLT and interrupt windows first. */
+	if ((vcpu->cur_vtl || vcpu->vm->vsm) && vtl_glue_exit(vcpu, e, &act))
+		return act;
 	switch (e->kind) {
 	case VMM_EXIT_PIO:		return pio_handle(vcpu, e);
 	case VMM_EXIT_MMIO:		return mmio_handle(vcpu, e);
@@ -221,6 +233,8 @@ enum vcpu_action exit_handle(struct vcpu *vcpu, const struct vmm_exit *e)
 		       (unsigned long long)e->hw_reason);
 		return VCPU_FATAL;
 	case VMM_EXIT_HLT:
+	case VMM_EXIT_IRQ_WINDOW:
+	case VMM_EXIT_SET_TPR:
 	case VMM_EXIT_UNKNOWN:
 		break;
 	}

@@ -21,7 +21,9 @@ enum vmm_exit_kind {
 	VMM_EXIT_MMIO,
 	VMM_EXIT_RDMSR,
 	VMM_EXIT_WRMSR,
-	VMM_EXIT_HLT,
+	VMM_EXIT_HLT,		/* VTLs above 0 only: no in-kernel irqchip */
+	VMM_EXIT_IRQ_WINDOW,	/* the guest can take an interrupt (we asked) */
+	VMM_EXIT_SET_TPR,	/* CR8 lowered (no in-kernel irqchip) */
 	VMM_EXIT_INTR,		/* a signal or immediate_exit: nothing to do */
 	VMM_EXIT_SHUTDOWN,	/* triple fault */
 	VMM_EXIT_SYSTEM_EVENT,

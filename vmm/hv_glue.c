@@ -20,6 +20,10 @@
 #include "vmm/status.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
+#include "vmm/vtl_glue.h"
+#include "vmm/vtl_regs.h"
+#include "vmm/vtl_vm.h"
+#include "vtl/vsm.h"
 
 #define MSR_IA32_TSC		0x10
 #define MSI_ADDR_BASE		0xfee00000u
@@ -45,7 +49,9 @@ static int glue_interrupt(void *ctx, u8 vtl, u32 vp_index, u8 vector)
 	};
 	int ret;
 
-	if (vtl != 0 || vp_index >= vm->nr_vcpus)
+	if (vtl)
+		return vtl_glue_interrupt(vm, vtl, vp_index, vector);
+	if (vp_index >= vm->nr_vcpus)
 		return -EINVAL;
 	ret = kvm_sys_ioctl(vm->vtl[0].fd, KVM_SIGNAL_MSI, &msi);
 	return ret < 0 ? ret : 0;
@@ -74,29 +80,53 @@ static u64 glue_vp_runtime_ns(void *ctx, void *vcpu_ptr)
  * Since Linux 6.6 KVM_SET_SREGS that changes CR0/CR3/CR4/EFER makes KVM flush
  * the guest's TLB (KVM_REQ_TLB_FLUSH_GUEST). Toggling CR4.PGE and back is
  * architecturally a full flush, so two SET_SREGS flush everything, globals
- * included. Runs on the VP's own thread, outside KVM_RUN.
+ * included. Runs on the VP's own thread, on VTL0's vCPU (the only VTL whose
+ * flushes are asked for), outside KVM_RUN. Where the register cache holds
+ * newer segment registers (vmm/vtl_regs.h) those are what is set.
  */
 static int vcpu_flush_tlb(struct vcpu *vcpu)
 {
-	int fd = vcpu->vtl[vcpu->cur_vtl].fd;
+	struct vcpu_vtl *v = &vcpu->vtl[0];
 	struct kvm_sregs sr;
-	int ret = kvm_sys_ioctl(fd, KVM_GET_SREGS, &sr);
+	int ret = 0;
 
+	if (v->synced)
+		sr = v->run->s.regs.sregs;
+	else
+		ret = kvm_sys_ioctl(v->fd, KVM_GET_SREGS, &sr);
 	if (ret < 0)
 		return ret;
 	sr.cr4 ^= X86_CR4_PGE;
-	ret = kvm_sys_ioctl(fd, KVM_SET_SREGS, &sr);
+	ret = kvm_sys_ioctl(v->fd, KVM_SET_SREGS, &sr);
 	sr.cr4 ^= X86_CR4_PGE;
 	if (ret >= 0)
-		ret = kvm_sys_ioctl(fd, KVM_SET_SREGS, &sr);
+		ret = kvm_sys_ioctl(v->fd, KVM_SET_SREGS, &sr);
 	return ret < 0 ? ret : 0;
+}
+
+/*
+ * TLFS "TlbLocked": while VTL1 holds VTL0's TLB lock on this VP (until it
+ * clears the bit or returns to VTL0), flushes of VTL0 wait; the flushing VP
+ * stays in its hypercall meanwhile.
+ */
+static bool tlb_locked(struct vcpu *vcpu)
+{
+	struct vsm *vsm = vcpu->vm->vsm;
+	bool locked;
+
+	if (!vsm || !vcpu->cur_vtl)
+		return false;
+	pthread_mutex_lock(&vsm->lock);
+	locked = vsm->vps[vcpu->index].secure_config & HV_VSM_VP_SECURE_CONFIG_TLB_LOCKED;
+	pthread_mutex_unlock(&vsm->lock);
+	return locked;
 }
 
 void hv_glue_service_flush(struct vcpu *vcpu)
 {
 	u64 req = atomic_load(&vcpu->flush_req);
 
-	if (req == atomic_load(&vcpu->flush_done))
+	if (req == atomic_load(&vcpu->flush_done) || tlb_locked(vcpu))
 		return;
 	if (vcpu_flush_tlb(vcpu))
 		pr_warn_ratelimited("vcpu%u: TLB flush failed", vcpu->index);
@@ -117,7 +147,7 @@ static int glue_flush_tlb(void *ctx, u8 vtl, u32 vp_index)
 	if (target == self || !target->started)
 		return vcpu_flush_tlb(target);
 	ticket = atomic_fetch_add(&target->flush_req, 1) + 1;
-	vcpu_kick(target);
+	vcpu_wake(target);
 	while (atomic_load(&target->flush_done) < ticket) {
 		if (vm_stopping(vm))
 			return -EINTR;
@@ -192,8 +222,15 @@ static int glue_set_xmm(void *ctx, void *vcpu_ptr, const u8 (*xmm)[16], unsigned
 	return ret < 0 ? ret : 0;
 }
 
+static int glue_apic_msr(void *ctx, void *vcpu, u32 msr, u64 *val, bool write)
+{
+	(void)ctx;
+	return vtl_glue_apic_msr(vcpu, msr, val, write);
+}
+
 static const struct hv_host_ops glue_ops = {
 	.interrupt = glue_interrupt,
+	.apic_msr = glue_apic_msr,
 	.request_stop = glue_request_stop,
 	.vp_runtime_ns = glue_vp_runtime_ns,
 	.flush_tlb = glue_flush_tlb,
@@ -215,30 +252,11 @@ static bool kernel_flushes_on_set_sregs(void)
 	return major > 6 || (major == 6 && minor >= 6);
 }
 
-/* Synthetic MSRs KVM might know itself (with its own Hyper-V) must come to vtlvm. */
-static int set_msr_filter(struct vm *vm)
-{
-	static u8 deny[0x200 / 8];	/* all zero: every MSR in the range exits */
-	struct kvm_msr_filter f = {
-		.flags = KVM_MSR_FILTER_DEFAULT_ALLOW,
-		.ranges[0] = {
-			.flags = KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE,
-			.base = HV_X64_MSR_GUEST_OS_ID,
-			.nmsrs = 0x200,
-			.bitmap = deny,
-		},
-	};
-
-	if (!caps_has(&vm->caps, CAP_X86_MSR_FILTER))
-		return 0;	/* without a filter KVM still exits for MSRs it does not know */
-	return kvm_sys_ioctl(vm->vtl[0].fd, KVM_X86_SET_MSR_FILTER, &f) < 0 ? -EIO : 0;
-}
-
 static int add_cpuid_leaves(struct vm *vm)
 {
 	struct hv_cpuid_leaf l[HV_CPUID_NR_LEAVES];
 
-	hv_cpuid_leaves(vm->hv, l);
+	hv_cpuid_leaves(vm->hv, 0, l);
 	for (unsigned int i = 0; i < HV_CPUID_NR_LEAVES; i++) {
 		struct kvm_cpuid_entry2 e = {
 			.function = l[i].function, .eax = l[i].eax, .ebx = l[i].ebx,
@@ -258,10 +276,16 @@ static int build_config(struct vm *vm, struct hv_config *cfg)
 
 	*cfg = (struct hv_config) {
 		.nr_vps = vm->cfg->cpus,
+		.vsm = vm->cfg->hv_vsm,
+		.max_vtl = vm->cfg->hv_vsm ? vm->cfg->hv_max_vtl : 0,
 		.privilege_mask = vm->cfg->hv_privileges,
 		.feature_mask = vm->cfg->hv_features,
 		.hint_mask = vm->cfg->hv_hints,
 	};
+	if (cfg->vsm) {
+		cfg->extra_hcalls = (struct hv_hcall_family) { vsm_hcalls, vsm_hcalls_count };
+		cfg->reg_ext = &vsm_reg_ext;
+	}
 	if (vm->cfg->hv_flush_hint == TRISTATE_AUTO)
 		cfg->flush_hint = kernel_flushes_on_set_sregs();
 	else
@@ -290,7 +314,10 @@ int hv_stage_init(struct vm *vm)
 		pr_err("cannot create the Hyper-V state: %s", strerror(-ret));
 		return ret;
 	}
-	ret = set_msr_filter(vm);
+	if (cfg.vsm)
+		ret = vtl_glue_create(vm);
+	if (!ret)
+		ret = vtl_vm_msr_filter(vm, 0, false);
 	if (!ret)
 		ret = add_cpuid_leaves(vm);
 	if (ret)
@@ -300,6 +327,7 @@ int hv_stage_init(struct vm *vm)
 
 void hv_stage_exit(struct vm *vm)
 {
+	vtl_glue_destroy(vm);
 	hv_destroy(vm->hv);	/* closes the timerfds, which leaves epoll with them */
 	vm->hv = NULL;
 	for (unsigned int i = 0; i < vm->nr_hv_timers; i++)
@@ -383,40 +411,61 @@ static void regs_to_hcall(const struct kvm_regs *r, const struct kvm_sregs *s,
 	};
 }
 
+/* Write back what the dispatcher changed, and only that: a register call may have set others. */
+static void hcall_to_regs(const struct hv_hcall_regs *h, const struct hv_hcall_regs *orig,
+			  struct kvm_regs *r)
+{
+#define BACK(f) do { if (h->f != orig->f) r->f = h->f; } while (0)
+	BACK(rax); BACK(rbx); BACK(rcx); BACK(rdx); BACK(rsi); BACK(rdi); BACK(r8);
+#undef BACK
+}
+
+static bool have_sync_regs(const struct vm *vm)
+{
+	return (caps_value(&vm->caps, CAP_SYNC_REGS) & SYNC_REGS_HCALL) == SYNC_REGS_HCALL;
+}
+
+/*
+ * With sync_regs the registers are worked on in kvm_run itself
+ * (vmm/vtl_regs.h): the first hypercall fetches them once, and from then on
+ * KVM hands them over at every exit.
+ */
 enum vcpu_action hv_glue_hypercall(struct vcpu *vcpu)
 {
 	struct vcpu_vtl *v = &vcpu->vtl[vcpu->cur_vtl];
 	struct hv_vp *vp = vcpu->hv_vp[vcpu->cur_vtl];
-	bool synced = (v->run->kvm_valid_regs & SYNC_REGS_HCALL) == SYNC_REGS_HCALL;
-	struct kvm_regs regs;
-	struct kvm_sregs sregs;
-	struct hv_hcall_regs h;
+	bool sync = have_sync_regs(vcpu->vm);
+	struct kvm_regs local_r, *r = &local_r;
+	struct kvm_sregs local_s, *s = &local_s;
+	struct hv_hcall_regs h, orig;
 	enum hv_hcall_outcome out;
 
-	if (synced) {
-		regs = v->run->s.regs.regs;
-		sregs = v->run->s.regs.sregs;
-	} else if (kvm_sys_ioctl(v->fd, KVM_GET_REGS, &regs) < 0 ||
-		   kvm_sys_ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0) {
+	if (sync) {
+		if (vtl_regs_sync(v))
+			return VCPU_FATAL;
+		r = &v->run->s.regs.regs;
+		s = &v->run->s.regs.sregs;
+	} else if (kvm_sys_ioctl(v->fd, KVM_GET_REGS, r) < 0 ||
+		   kvm_sys_ioctl(v->fd, KVM_GET_SREGS, s) < 0) {
 		return VCPU_FATAL;
 	}
-	regs_to_hcall(&regs, &sregs, &h);
+	regs_to_hcall(r, s, &h);
+	orig = h;
 	out = hv_hypercall(vp, &h);
-	regs.rax = h.rax, regs.rbx = h.rbx, regs.rcx = h.rcx, regs.rdx = h.rdx;
-	regs.rsi = h.rsi, regs.rdi = h.rdi, regs.r8 = h.r8;
+	if (out == HV_HCALL_VTL_CALL)
+		return vtl_glue_vtl_call(vcpu);
+	if (out == HV_HCALL_VTL_RETURN)
+		return vtl_glue_vtl_return(vcpu, (h.long_mode ? h.rax : (u32)h.rcx) &
+					  HV_VTL_RETURN_INPUT_FAST);
+	hcall_to_regs(&h, &orig, r);
 	/* Continuation and #UD both leave RIP on the trapping instruction. */
 	if (out != HV_HCALL_DONE)
-		regs.rip -= HV_HCALL_INSN_LEN;
-	if (synced) {
-		v->run->s.regs.regs = regs;
+		r->rip -= HV_HCALL_INSN_LEN;
+	if (sync)
 		v->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
-	} else if (kvm_sys_ioctl(v->fd, KVM_SET_REGS, &regs) < 0) {
+	else if (kvm_sys_ioctl(v->fd, KVM_SET_REGS, r) < 0)
 		return VCPU_FATAL;
-	}
 	if (out == HV_HCALL_UD && inject_ud(vcpu))
 		return VCPU_FATAL;
-	/* From now on KVM hands this vCPU's registers over at every exit. */
-	if (caps_value(&vcpu->vm->caps, CAP_SYNC_REGS) & SYNC_REGS_HCALL)
-		v->run->kvm_valid_regs |= SYNC_REGS_HCALL;
 	return VCPU_CONTINUE;
 }

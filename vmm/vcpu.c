@@ -18,6 +18,7 @@
 #include "vmm/kvm_sys.h"
 #include "vmm/log.h"
 #include "vmm/status.h"
+#include "vmm/vtl_glue.h"
 
 static __thread struct vcpu *current_vcpu;
 
@@ -88,6 +89,14 @@ static int vcpu_init_cpuid(struct vcpu *vcpu)
 	return ret < 0 ? ret : 0;
 }
 
+static void vcpu_free(struct vcpu *vcpu)
+{
+	pthread_cond_destroy(&vcpu->cond);
+	pthread_mutex_destroy(&vcpu->req_lock);
+	pthread_mutex_destroy(&vcpu->lock);
+	free(vcpu);
+}
+
 int vcpu_create(struct vm *vm, u32 index, struct vcpu **out)
 {
 	struct vcpu *vcpu = calloc(1, sizeof(*vcpu));
@@ -99,6 +108,10 @@ int vcpu_create(struct vm *vm, u32 index, struct vcpu **out)
 	vcpu->index = index;
 	for (unsigned int i = 0; i < VTL_MAX; i++)
 		vcpu->vtl[i].fd = -1;
+	pthread_mutex_init(&vcpu->lock, NULL);
+	pthread_mutex_init(&vcpu->req_lock, NULL);
+	pthread_cond_init(&vcpu->cond, NULL);
+	vtl_glue_attach(vcpu);
 	ret = kvm_sys_ioctl_val(vm->vtl[0].fd, KVM_CREATE_VCPU, index);
 	if (ret < 0) {
 		pr_err("cannot create vcpu%u: %s", index, strerror(-ret));
@@ -130,7 +143,7 @@ out_unmap:
 out_close:
 	close(vcpu->vtl[0].fd);
 out_free:
-	free(vcpu);
+	vcpu_free(vcpu);
 	return ret;
 }
 
@@ -138,12 +151,11 @@ void vcpu_destroy(struct vcpu *vcpu)
 {
 	if (!vcpu)
 		return;
-	for (unsigned int i = 0; i < VTL_MAX; i++) {
-		kvm_sys_unmap_run(vcpu->vtl[i].run, vcpu->vm->run_size);
-		if (vcpu->vtl[i].fd >= 0)
-			close(vcpu->vtl[i].fd);
-	}
-	free(vcpu);
+	vtl_glue_vcpu_exit(vcpu);
+	kvm_sys_unmap_run(vcpu->vtl[0].run, vcpu->vm->run_size);
+	if (vcpu->vtl[0].fd >= 0)
+		close(vcpu->vtl[0].fd);
+	vcpu_free(vcpu);
 }
 
 /* A flat segment from the boot GDT, with the cached fields KVM wants. */
@@ -261,11 +273,73 @@ void vcpu_dump(struct vcpu *vcpu, const char *why)
 	       s.idt.limit);
 }
 
+/*
+ * One pass of the VP's loop before KVM_RUN: serve what others asked of this
+ * VP, pick the VTL to run (vmm/vtl_glue.h). False: nothing to run now (the
+ * VP slept until woken) or the VM is stopping; the caller loops.
+ */
+static bool vcpu_ready(struct vcpu *vcpu)
+{
+	atomic_store(&vcpu->wake, false);
+	hv_glue_service_flush(vcpu);
+	vtl_glue_service(vcpu);
+	switch (vtl_glue_schedule(vcpu)) {
+	case VTL_SCHED_RUN:
+		break;
+	case VTL_SCHED_IDLE:
+		vtl_glue_idle(vcpu);
+		return false;
+	case VTL_SCHED_FAIL:
+		return false;
+	}
+	if (vcpu->cur_vtl && vtl_glue_prepare_run(vcpu)) {
+		vm_request_stop(vcpu->vm, VTLVM_EXIT_HOST, "interrupt injection failed");
+		return false;
+	}
+	/* Pairs with vcpu_wake(): either it sees in_run and kicks, or we see wake here. */
+	atomic_store(&vcpu->in_run, true);
+	if (atomic_load(&vcpu->wake)) {
+		atomic_store(&vcpu->in_run, false);
+		return false;
+	}
+	return true;
+}
+
+static enum vcpu_action vcpu_run_once(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	struct vcpu_vtl *v = &vcpu->vtl[vcpu->cur_vtl];
+	struct vmm_exit e;
+	int ret;
+
+	ret = kvm_sys_vcpu_run(v->fd, v->run);
+	atomic_store(&vcpu->in_run, false);
+	if (v->run->exit_reason == KVM_EXIT_INTR) {
+		/*
+		 * A kick: clear it before looking at why (stop, flush). A kick
+		 * that comes after this store sets it again and the next
+		 * KVM_RUN returns at once; vcpu_kick() pairs with this.
+		 */
+		__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	}
+	if (ret) {
+		pr_err("vcpu%u: KVM_RUN (VTL%u): %s", vcpu->index, vcpu->cur_vtl, strerror(-ret));
+		vm_request_stop(vm, VTLVM_EXIT_HOST, "KVM_RUN failed");
+		return VCPU_STOP;
+	}
+	if (vcpu->cur_vtl)
+		vtl_glue_after_run(vcpu);
+	vcpu->nr_exits++;
+	if (exit_decode(v->run, vm->run_size, &e))
+		pr_err("vcpu%u: malformed %s exit from KVM", vcpu->index,
+		       exit_reason_name(v->run->exit_reason));
+	return exit_handle(vcpu, &e);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
-	struct vcpu_vtl *v = &vcpu->vtl[0];
 	sigset_t set;
 
 	current_vcpu = vcpu;
@@ -277,30 +351,11 @@ static void *vcpu_thread(void *arg)
 		testdev_note(vm->dev.testdev, "start", vcpu->index);
 
 	while (!vm_stopping(vm)) {
-		struct vmm_exit e;
 		enum vcpu_action act;
-		int ret;
 
-		hv_glue_service_flush(vcpu);
-		ret = kvm_sys_vcpu_run(v->fd, v->run);
-		if (v->run->exit_reason == KVM_EXIT_INTR) {
-			/*
-			 * A kick: clear it before looking at why (stop, flush). A kick
-			 * that comes after this store sets it again and the next
-			 * KVM_RUN returns at once; vcpu_kick() pairs with this.
-			 */
-			__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
-		}
-		if (ret) {
-			pr_err("vcpu%u: KVM_RUN: %s", vcpu->index, strerror(-ret));
-			vm_request_stop(vm, VTLVM_EXIT_HOST, "KVM_RUN failed");
-			break;
-		}
-		vcpu->nr_exits++;
-		if (exit_decode(v->run, vm->run_size, &e))
-			pr_err("vcpu%u: malformed %s exit from KVM", vcpu->index,
-			       exit_reason_name(v->run->exit_reason));
-		act = exit_handle(vcpu, &e);
+		if (!vcpu_ready(vcpu))
+			continue;
+		act = vcpu_run_once(vcpu);
 		if (act == VCPU_FATAL) {
 			vcpu_dump(vcpu, "cannot continue");
 			vm_request_stop(vm, VTLVM_EXIT_GUEST_CRASH, "guest crashed");
@@ -329,6 +384,16 @@ void vcpu_kick(struct vcpu *vcpu)
 			__atomic_store_n(&vcpu->vtl[i].run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	if (vcpu->started)
 		pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
+}
+
+void vcpu_wake(struct vcpu *vcpu)
+{
+	atomic_store(&vcpu->wake, true);
+	pthread_mutex_lock(&vcpu->lock);
+	pthread_cond_signal(&vcpu->cond);
+	pthread_mutex_unlock(&vcpu->lock);
+	if (atomic_load(&vcpu->in_run))
+		vcpu_kick(vcpu);
 }
 
 void vcpu_join(struct vcpu *vcpu)

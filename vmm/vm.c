@@ -231,7 +231,7 @@ int vm_run(struct vm *vm)
 		vm_request_stop(vm, VTLVM_EXIT_HOST, "event loop failed");
 	/* Every path out of the loop has set stopping; now get the VPs out of KVM_RUN. */
 	for (unsigned int i = 0; i < started; i++)
-		vcpu_kick(vm->vcpus[i]);
+		vcpu_kick(vm->vcpus[i]), vcpu_wake(vm->vcpus[i]);
 	for (unsigned int i = 0; i < started; i++)
 		vcpu_join(vm->vcpus[i]);
 	return atomic_load(&vm->stop_status);

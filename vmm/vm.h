@@ -21,6 +21,7 @@
 #ifndef VTLVM_VM_H
 #define VTLVM_VM_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 
@@ -34,12 +35,11 @@
 #include "vmm/loop.h"
 #include "vmm/types.h"
 
-#define VTL_MAX 2	/* VTL0 and VTL1; raising it is how VTL2 would come */
-
 struct vcpu;
 struct kvm_cpuid2;
 struct hv;
 struct hv_timer_source;
+struct vsm;
 struct serial8250;
 struct testdev;
 struct cmos;
@@ -49,6 +49,13 @@ struct sysreset;
 
 struct vm_vtl {
 	int fd;			/* KVM VM fd, -1 until this VTL is enabled */
+	struct kvm_cpuid2 *cpuid;	/* above VTL0: base CPUID with this VTL's Hyper-V leaves */
+};
+
+/* An XSAVE component the VTLs share: where it sits in the standard-format image. */
+struct xsave_component {
+	u32 feature;		/* XSTATE_BV bit */
+	u32 offset, size;
 };
 
 struct vm_devices {
@@ -76,6 +83,12 @@ struct vm {
 	gpa_t acpi_rsdp;
 	struct kvm_cpuid2 *cpuid;	/* base CPUID, patched per vCPU */
 	struct hv *hv;			/* the Hyper-V interface; NULL if hyperv:enabled = off */
+	struct vsm *vsm;		/* VSM (vtl/vsm.h); NULL if hyperv:vsm = off */
+	pthread_mutex_t vtl_lock;	/* creating VTL VMs and vCPUs at run time */
+	size_t xsave_size;		/* KVM_GET_XSAVE2 image size */
+	struct xsave_component xsave_shared[8];	/* x87/SSE, AVX, AVX-512 */
+	unsigned int nr_xsave_shared;
+	u64 xsave_shared_mask;		/* their XSTATE_BV bits */
 	struct hv_timer_source **hv_timers;	/* event-loop sources of its timers */
 	unsigned int nr_hv_timers;
 

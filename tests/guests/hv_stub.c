@@ -6,8 +6,9 @@
  * the table only RAX may differ, and for an XMM fast-output call the
  * output registers of the reps it completed, with the values in the row.
  *
- * Stages: 1 and 2 the stub's 16 bytes (little-endian qwords), 3 how many of
- * the remaining 4080 bytes are int3, 4 rows run, 5 bytes of the RAM under
+ * Stages: 1 and 2 the stub's 16 bytes (little-endian qwords), 3 how many
+ * bytes of the page outside the three stubs (hypercall, VTL call, VTL
+ * return; 16 + 2 * 19 bytes) are int3, 4 rows run, 5 bytes of the RAM under
  * the page that are back once it is disabled.
  */
 #include "hv.h"
@@ -38,6 +39,13 @@ static const u8 stub[16] = {
 	0x9c, 0x50, 0x8c, 0xc8, 0xa8, 0x03, 0x58, 0x75, 0x04,	/* pushf ... jnz 1f */
 	0x9d, 0xe6, 0xe4, 0xc3,					/* popf; out; ret */
 	0x9d, 0x0f, 0x0b,					/* 1: popf; ud2 */
+};
+
+/* The 64-bit VTL call stub (hv/hcall_stub.h); VTL return differs in the code byte only. */
+static const u8 vtl_stub[19] = {
+	0x8c, 0xc8, 0xa8, 0x03, 0x75, 0x0b,		/* mov %cs,%eax; test $3,%al; jnz 1f */
+	0x48, 0x89, 0xc8, 0xb9, 0x11, 0x00, 0x00, 0x00,	/* mov %rcx,%rax; mov $0x11,%ecx */
+	0xe6, 0xe4, 0xc3, 0x0f, 0x0b,			/* out; ret; 1: ud2 */
 };
 
 struct stub_row {
@@ -154,7 +162,10 @@ void guest_main(void)
 	memcpy(&hi, page + 8, 8);
 	GUEST_SYNC_VAL(1, lo);
 	GUEST_SYNC_VAL(2, hi);
-	GUEST_SYNC_VAL(3, count_bytes(page + sizeof(stub), sizeof(page) - sizeof(stub), 0xcc));
+	GUEST_ASSERT(!memcmp(page + 0x20, vtl_stub, sizeof(vtl_stub)));
+	GUEST_ASSERT(!memcmp(page + 0x40, vtl_stub, 10) && page[0x4a] == 0x12 &&
+		     !memcmp(page + 0x4b, vtl_stub + 11, sizeof(vtl_stub) - 11));
+	GUEST_SYNC_VAL(3, count_bytes(page, sizeof(page), 0xcc));
 
 	memcpy((void *)IN_PAGE, &get_in, sizeof(get_in));
 	for (unsigned int i = 0; i < ARRAY_SIZE(rows); i++)

@@ -16,8 +16,11 @@
  * MSRs, VP index, reference TSC, frequencies
  */
 #define PRIV_EAX	0xa6fULL
-/* CPUID 0x40000003 EBX: PostMessages, SignalEvents, AccessVpRegisters */
-#define PRIV_EBX	0x20030ULL
+/*
+ * CPUID 0x40000003 EBX: PostMessages, SignalEvents, and with hyperv:vsm (on by
+ * default) AccessVsm, AccessVpRegisters, StartVirtualProcessor
+ */
+#define PRIV_EBX	0x230030ULL
 /* CPUID 0x40000003 EDX: XMM input, frequency MSRs, crash MSRs, XMM output, direct timers */
 #define FEATURES	0x88510ULL
 /* CPUID 0x40000004 EAX: remote flush, relaxed timing, deprecate AutoEOI, cluster IPI, Ex masks */
@@ -134,7 +137,7 @@ const struct guest_case hv_guest_cases[] = {
 		.name = "hv-stub",
 		.kernel = "@/guests/hv_stub.elf",
 		.stages = { { 1, 0x755803a8c88c509cULL }, { 2, 0x0b0f9dc3e4e69d04ULL },
-			    { 3, 4080 }, { 4, 9 }, { 5, 4096 } },
+			    { 3, 4096 - 16 - 2 * 19 }, { 4, 9 }, { 5, 4096 } },
 		.expect_done = true, .status = PASS,
 	}, {
 		/*

@@ -66,6 +66,8 @@ struct fake_vcpu {
 struct fake_hv {
 	struct gmem mem;
 	struct hv *hv;
+	u64 apic_icr, apic_tpr;
+	unsigned int apic_eois;
 	struct fake_irq irqs[FAKE_HV_MAX_EVENTS];
 	unsigned int nr_irqs;
 	struct fake_flush flushes[FAKE_HV_MAX_EVENTS];
@@ -131,6 +133,21 @@ static inline u8 (*fake_hv_xmm_of(struct fake_hv *f, void *vcpu))[16]
 	return f->xmm[((struct fake_vcpu *)vcpu)->index];
 }
 
+/* HV_X64_MSR_EOI/ICR/TPR: the fake APIC keeps the last ICR and TPR. */
+static inline int fake_hv_apic_msr(void *ctx, void *vcpu, u32 msr, u64 *val, bool write)
+{
+	struct fake_hv *f = ctx;
+
+	(void)vcpu;
+	if (msr == HV_X64_MSR_ICR)
+		write ? (void)(f->apic_icr = *val) : (void)(*val = f->apic_icr);
+	else if (msr == HV_X64_MSR_TPR)
+		write ? (void)(f->apic_tpr = *val) : (void)(*val = f->apic_tpr);
+	else if (msr == HV_X64_MSR_EOI)
+		f->apic_eois++;
+	return 0;
+}
+
 static inline int fake_hv_get_xmm(void *ctx, void *vcpu, u8 (*xmm)[16], unsigned int first,
 				  unsigned int n)
 {
@@ -158,13 +175,15 @@ static const struct hv_host_ops fake_hv_ops = {
 	.watch_timer = fake_hv_watch_timer,
 	.get_xmm = fake_hv_get_xmm,
 	.set_xmm = fake_hv_set_xmm,
+	.apic_msr = fake_hv_apic_msr,
 };
 
 /* A configuration with nr_vps VPs and nothing withheld. */
 static inline struct hv_config fake_hv_config(u32 nr_vps)
 {
 	return (struct hv_config) {
-		.nr_vps = nr_vps, .privilege_mask = ~0ULL, .feature_mask = ~0U, .hint_mask = ~0U,
+		.nr_vps = nr_vps, .vsm = true, .max_vtl = 1,
+		.privilege_mask = ~0ULL, .feature_mask = ~0U, .hint_mask = ~0U,
 	};
 }
 

@@ -133,6 +133,8 @@ static void test_config_key_for_flag(void **state)
 		{ "hyperv", "hyperv:enabled" }, { "hv-connections", "hyperv:connections" },
 		{ "hv-flush-hint", "hyperv:flush_hint" }, { "hv-privileges", "hyperv:privileges" },
 		{ "hv-features", "hyperv:features" }, { "hv-hints", "hyperv:hints" },
+		{ "hv-vsm", "hyperv:vsm" }, { "hv-max-vtl", "hyperv:max_vtl" },
+		{ "vtl1-kernel", "vtl1:kernel" },
 		{ "config", NULL }, { "mem", NULL }, { "Memory", NULL }, { "", NULL },
 		{ "memory:size", NULL }, { "cpus ", NULL },
 	};
@@ -153,7 +155,7 @@ static void test_config_key_for_flag(void **state)
 		assert_non_null(config_key_for_flag(flag));
 		n++;
 	}
-	assert_int_equal(n, 18);
+	assert_int_equal(n, 21);
 	assert_null(config_flag(n + 100));
 }
 

@@ -5,6 +5,7 @@
  * hyperv:privileges/features/hints masks, which can withhold a bit but never
  * add one.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,7 +19,10 @@ static const u64 privileges =
 	HV_ACCESS_VP_RUNTIME_REG | HV_ACCESS_PARTITION_REFERENCE_COUNTER | HV_ACCESS_SYNIC_REGS |
 	HV_ACCESS_SYNTHETIC_TIMER_REGS | HV_ACCESS_HYPERCALL_MSRS | HV_ACCESS_VP_INDEX |
 	HV_ACCESS_PARTITION_REFERENCE_TSC | HV_ACCESS_FREQUENCY_REGS | HV_POST_MESSAGES |
-	HV_SIGNAL_EVENTS | HV_ACCESS_VP_REGISTERS;
+	HV_SIGNAL_EVENTS | HV_ACCESS_VSM | HV_ACCESS_VP_REGISTERS | HV_START_VIRTUAL_PROCESSOR;
+/* TLFS "Virtual Secure Mode": the set hyperv:vsm = off takes away. */
+static const u64 vsm_set =
+	HV_ACCESS_VSM | HV_ACCESS_VP_REGISTERS | HV_START_VIRTUAL_PROCESSOR | HV_ACCESS_SYNIC_REGS;
 static const u32 features =
 	HV_X64_HYPERCALL_XMM_INPUT_AVAILABLE | HV_X64_HYPERCALL_XMM_OUTPUT_AVAILABLE |
 	HV_FEATURE_FREQUENCY_MSRS_AVAILABLE | HV_FEATURE_GUEST_CRASH_MSR_AVAILABLE |
@@ -45,7 +49,7 @@ static void leaves_for(const struct masks *m, u32 nr_vps, struct hv_cpuid_leaf *
 	cfg.flush_hint = m->flush_hint;
 	f = fake_hv_new_cfg(&cfg);
 	assert_non_null(f);
-	hv_cpuid_leaves(f->hv, out);
+	hv_cpuid_leaves(f->hv, 0, out);
 	/* The partition's own view (used to gate MSRs and hypercalls) is what CPUID shows. */
 	assert_int_equal(f->hv->privileges, (u64)out[3].ebx << 32 | out[3].eax);
 	assert_int_equal(f->hv->features, out[3].edx);
@@ -161,9 +165,49 @@ static void test_cpuid_masks_never_add(void **state)
 	}
 }
 
+/* hyperv:vsm = off: none of the VSM set; the rest as before. */
+static void test_cpuid_vsm_off(void **state)
+{
+	struct hv_config cfg = fake_hv_config(1);
+	struct hv_cpuid_leaf l[HV_CPUID_NR_LEAVES];
+	struct fake_hv *f;
+
+	(void)state;
+	cfg.vsm = false;
+	cfg.max_vtl = 0;
+	f = fake_hv_new_cfg(&cfg);
+	assert_non_null(f);
+	hv_cpuid_leaves(f->hv, 0, l);
+	assert_int_equal((u64)l[3].ebx << 32 | l[3].eax, privileges & ~vsm_set);
+	assert_int_equal(hv_vtl_enable(f->hv, 1), -EINVAL);
+	fake_hv_free(f);
+}
+
+/* VTL1's VM shows VTL0's privileges plus AccessIntrCtrlRegs (its APIC is the VMM's). */
+static void test_cpuid_vtl1(void **state)
+{
+	struct fake_hv *f = fake_hv_new(2);
+	struct hv_cpuid_leaf l0[HV_CPUID_NR_LEAVES], l1[HV_CPUID_NR_LEAVES];
+
+	(void)state;
+	assert_non_null(f);
+	hv_cpuid_leaves(f->hv, 0, l0);
+	hv_cpuid_leaves(f->hv, 1, l1);
+	assert_int_equal((u64)l1[3].ebx << 32 | l1[3].eax, privileges | HV_ACCESS_INTR_CTRL_REGS);
+	assert_int_equal(l0[3].edx, l1[3].edx);
+	assert_int_equal(l0[4].eax, l1[4].eax);
+	assert_int_equal(hv_vtl_enable(f->hv, 1), 0);
+	assert_int_equal(f->hv->vtl[1]->privileges, privileges | HV_ACCESS_INTR_CTRL_REGS);
+	assert_int_equal(hv_vtl_enable(f->hv, 1), -EEXIST);
+	assert_int_equal(hv_vtl_enable(f->hv, 2), -EINVAL);
+	fake_hv_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cpuid_vsm_off),
+		cmocka_unit_test(test_cpuid_vtl1),
 		cmocka_unit_test(test_cpuid_identity_leaves),
 		cmocka_unit_test(test_cpuid_defaults),
 		cmocka_unit_test(test_cpuid_single_bit_withheld),

@@ -110,6 +110,10 @@ static const struct gate {
 	{ HV_X64_MSR_REFERENCE_TSC, HV_ACCESS_PARTITION_REFERENCE_TSC, 0 },
 	{ HV_X64_MSR_TSC_FREQUENCY, HV_ACCESS_FREQUENCY_REGS, HV_FEATURE_FREQUENCY_MSRS_AVAILABLE },
 	{ HV_X64_MSR_APIC_FREQUENCY, HV_ACCESS_FREQUENCY_REGS, HV_FEATURE_FREQUENCY_MSRS_AVAILABLE },
+	{ HV_X64_MSR_EOI, HV_ACCESS_INTR_CTRL_REGS, 0 },
+	{ HV_X64_MSR_ICR, HV_ACCESS_INTR_CTRL_REGS, 0 },
+	{ HV_X64_MSR_TPR, HV_ACCESS_INTR_CTRL_REGS, 0 },
+	{ HV_X64_MSR_VP_ASSIST_PAGE, HV_ACCESS_INTR_CTRL_REGS, 0 },
 	{ HV_X64_MSR_SCONTROL, HV_ACCESS_SYNIC_REGS, 0 },
 	{ HV_X64_MSR_SVERSION, HV_ACCESS_SYNIC_REGS, 0 },
 	{ HV_X64_MSR_SIEFP, HV_ACCESS_SYNIC_REGS, 0 },
@@ -147,12 +151,24 @@ static void test_msr_gates_cover_table(void **state)
 	}
 }
 
+/* The APIC MSRs and the VP assist page are granted above VTL0 only (the VMM owns that APIC). */
+static struct hv_vp *gate_vp(struct fake_hv *f, const struct gate *g)
+{
+	u8 vtl = g->privilege == HV_ACCESS_INTR_CTRL_REGS;
+
+	if (vtl && !f->hv->vtl[vtl])
+		assert_int_equal(hv_vtl_enable(f->hv, vtl), 0);
+	return hv_vp_get(f->hv, vtl, 0);
+}
+
 static void test_msr_privilege_granted_and_withheld(void **state)
 {
 	(void)state;
 	for (size_t g = 0; g < ARRAY_SIZE(gates); g++) {
 		struct hv_config cfg = fake_hv_config(1);
 		struct fake_hv *full = fake_hv_new_cfg(&cfg), *narrow;
+		u32 other = gates[g].msr == HV_X64_MSR_VP_INDEX ? HV_X64_MSR_GUEST_OS_ID :
+								    HV_X64_MSR_VP_INDEX;
 		u64 v;
 
 		cfg.privilege_mask = ~gates[g].privilege;
@@ -160,17 +176,52 @@ static void test_msr_privilege_granted_and_withheld(void **state)
 		narrow = fake_hv_new_cfg(&cfg);
 		assert_non_null(full);
 		assert_non_null(narrow);
-		assert_true(hv_msr_granted(fake_vp(full, 0), gates[g].msr));
-		assert_int_equal(hv_msr_read(fake_vp(full, 0), gates[g].msr, &v), 0);
-		assert_false(hv_msr_granted(fake_vp(narrow, 0), gates[g].msr));
-		assert_int_equal(hv_msr_read(fake_vp(narrow, 0), gates[g].msr, &v), -EPERM);
-		assert_int_equal(hv_msr_write(fake_vp(narrow, 0), gates[g].msr, 0), -EPERM);
+		assert_true(hv_msr_granted(gate_vp(full, &gates[g]), gates[g].msr));
+		if (gates[g].msr == HV_X64_MSR_EOI)	/* write-only */
+			assert_int_equal(hv_msr_write(gate_vp(full, &gates[g]), gates[g].msr, 0), 0);
+		else
+			assert_int_equal(hv_msr_read(gate_vp(full, &gates[g]), gates[g].msr, &v), 0);
+		assert_false(hv_msr_granted(gate_vp(narrow, &gates[g]), gates[g].msr));
+		assert_int_equal(hv_msr_read(gate_vp(narrow, &gates[g]), gates[g].msr, &v), -EPERM);
+		assert_int_equal(hv_msr_write(gate_vp(narrow, &gates[g]), gates[g].msr, 0), -EPERM);
 		/* Withholding one grant leaves the others. */
-		assert_true(hv_msr_granted(fake_vp(narrow, 0), gates[g].msr == HV_X64_MSR_VP_INDEX ?
-					   HV_X64_MSR_GUEST_OS_ID : HV_X64_MSR_VP_INDEX));
+		assert_true(hv_msr_granted(gate_vp(narrow, &gates[g]), other));
 		fake_hv_free(full);
 		fake_hv_free(narrow);
 	}
+}
+
+/*
+ * VTL0 has KVM's APIC: the Hyper-V APIC MSRs and the VP assist page are not
+ * granted there (#GP). In VTL1 they reach the VMM's APIC (the fake records),
+ * EOI is write-only, and the assist page must be RAM.
+ */
+static void test_msr_apic_and_assist_by_vtl(void **state)
+{
+	struct fake_hv *f = *state;
+	struct hv_vp *vp0 = fake_vp(f, 0), *vp1;
+	u64 v;
+
+	assert_int_equal(hv_msr_read(vp0, HV_X64_MSR_ICR, &v), -EPERM);
+	assert_int_equal(hv_msr_write(vp0, HV_X64_MSR_VP_ASSIST_PAGE, 0x1001), -EPERM);
+	assert_int_equal(hv_vtl_enable(f->hv, 1), 0);
+	vp1 = hv_vp_get(f->hv, 1, 0);
+	assert_int_equal(hv_msr_write(vp1, HV_X64_MSR_ICR, 0x1234500000031ULL), 0);
+	assert_int_equal(f->apic_icr, 0x1234500000031ULL);
+	assert_int_equal(hv_msr_read(vp1, HV_X64_MSR_TPR, &v), 0);
+	assert_int_equal(hv_msr_write(vp1, HV_X64_MSR_TPR, 0x20), 0);
+	assert_int_equal(f->apic_tpr, 0x20);
+	assert_int_equal(hv_msr_read(vp1, HV_X64_MSR_EOI, &v), -EPERM);
+	assert_int_equal(hv_msr_write(vp1, HV_X64_MSR_EOI, 0xdead00000000ULL), 0);
+	assert_int_equal(f->apic_eois, 1);
+	assert_int_equal(hv_msr_write(vp1, HV_X64_MSR_VP_ASSIST_PAGE, 0x5001), 0);
+	assert_int_equal(hv_msr_read(vp1, HV_X64_MSR_VP_ASSIST_PAGE, &v), 0);
+	assert_int_equal(v, 0x5001);
+	assert_int_equal(hv_msr_write(vp1, HV_X64_MSR_VP_ASSIST_PAGE, FAKE_HV_RAM | 1), -EPERM);
+	assert_int_equal(hv_msr_read(vp1, HV_X64_MSR_VP_ASSIST_PAGE, &v), 0);
+	assert_int_equal(v, 0x5001);
+	/* Disabled, any page may be named. */
+	assert_int_equal(hv_msr_write(vp1, HV_X64_MSR_VP_ASSIST_PAGE, FAKE_HV_RAM), 0);
 }
 
 /* ---- values and read-only MSRs ------------------------------------------------------------ */
@@ -205,8 +256,7 @@ static void test_msr_read_only(void **state)
 static void test_msr_unknown_synthetic(void **state)
 {
 	static const u32 unknown[] = {
-		HV_X64_MSR_RESET, 0x40000004, HV_X64_MSR_NPIEP_CONFIG, HV_X64_MSR_EOI,
-		HV_X64_MSR_ICR, HV_X64_MSR_TPR, HV_X64_MSR_VP_ASSIST_PAGE, HV_X64_MSR_SIRBP,
+		HV_X64_MSR_RESET, 0x40000004, HV_X64_MSR_NPIEP_CONFIG, HV_X64_MSR_SIRBP,
 		0x400000a0, 0x400000b8, HV_X64_MSR_GUEST_IDLE, HV_X64_MSR_SYNDBG_OPTIONS,
 		HV_X64_MSR_REENLIGHTENMENT_CONTROL, HV_X64_MSR_TSC_INVARIANT_CONTROL, 0x400001ff,
 	};
@@ -449,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_msr_gates_cover_table),
 		cmocka_unit_test(test_msr_privilege_granted_and_withheld),
 		cmocka_unit_test_setup_teardown(test_msr_read_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msr_apic_and_assist_by_vtl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msr_unknown_synthetic, setup, teardown),
 		cmocka_unit_test(test_msr_is_synthetic_edges),
 		cmocka_unit_test_setup_teardown(test_msr_hypercall_needs_guest_os_id, setup,

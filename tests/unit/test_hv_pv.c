@@ -409,7 +409,7 @@ static void test_regs_unknown_names(void **state)
 {
 	static const u32 unknown[] = {
 		HV_X64_REGISTER_RAX, HV_X64_REGISTER_RIP, HV_X64_REGISTER_CR3,
-		HV_REGISTER_VP_ASSIST_PAGE, HV_X64_REGISTER_EOI, HV_REGISTER_SIRBP,
+		HV_X64_REGISTER_EOI, HV_REGISTER_SIRBP,
 		HV_REGISTER_HYPERVISOR_VERSION, HV_REGISTER_STIMER_CONFIG(4), 0xdeadbeef,
 	};
 	struct fake_hv *f = *state;

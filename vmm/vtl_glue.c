@@ -1,0 +1,599 @@
+// SPDX-License-Identifier: MIT
+#define pr_fmt(fmt) "vtl: " fmt
+#include "vmm/vtl_glue.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hv/hv.h"
+#include "vmm/kvm_sys.h"
+#include "vmm/log.h"
+#include "vmm/status.h"
+#include "vmm/vcpu.h"
+#include "vmm/vm.h"
+#include "vmm/vtl_regs.h"
+#include "vmm/vtl_vm.h"
+#include "vtl/lapic.h"
+#include "vtl/vsm.h"
+
+#define EFLAGS_IF		BIT(9)
+#define REQUEST_POLL_NS		20000
+
+struct vp_request {
+	int (*fn)(struct vcpu *vcpu, void *arg);
+	void *arg;
+	int result;
+	_Atomic bool done;
+};
+
+/* ---- Requests: work one VP posts to another ------------------------------------------------- */
+
+void vtl_glue_service(struct vcpu *vcpu)
+{
+	struct vp_request *r;
+
+	pthread_mutex_lock(&vcpu->lock);
+	r = vcpu->req;
+	vcpu->req = NULL;
+	pthread_mutex_unlock(&vcpu->lock);
+	if (!r)
+		return;
+	r->result = r->fn(vcpu, r->arg);
+	atomic_store(&r->done, true);
+}
+
+static void nap(void)
+{
+	struct timespec t = { .tv_nsec = REQUEST_POLL_NS };
+
+	nanosleep(&t, NULL);
+}
+
+int vtl_glue_request(struct vcpu *self, struct vcpu *target, int (*fn)(struct vcpu *, void *),
+		     void *arg)
+{
+	struct vp_request r = { .fn = fn, .arg = arg };
+
+	if (target == self)
+		return fn(target, arg);
+	/* One request per target at a time; whoever waits keeps serving its own. */
+	while (pthread_mutex_trylock(&target->req_lock)) {
+		if (vm_stopping(target->vm))
+			return -EINTR;
+		if (self)
+			vtl_glue_service(self);
+		nap();
+	}
+	pthread_mutex_lock(&target->lock);
+	target->req = &r;
+	pthread_mutex_unlock(&target->lock);
+	vcpu_wake(target);
+	while (!atomic_load(&r.done)) {
+		if (vm_stopping(target->vm)) {
+			/* The target may never look again: take the request back if it is still there. */
+			pthread_mutex_lock(&target->lock);
+			if (target->req == &r)
+				target->req = NULL;
+			pthread_mutex_unlock(&target->lock);
+			if (!atomic_load(&r.done)) {
+				pthread_mutex_unlock(&target->req_lock);
+				return -EINTR;
+			}
+			break;
+		}
+		if (self)
+			vtl_glue_service(self);
+		nap();
+	}
+	pthread_mutex_unlock(&target->req_lock);
+	return r.result;
+}
+
+/* ---- The VP assist page of a higher VTL (TLFS "VP Assist Page", HV_VP_VTL_CONTROL) ------------ */
+
+static struct hv_vp_assist_page *assist_page(struct vcpu *vcpu, u8 vtl)
+{
+	struct hv_vp *vp = vcpu->hv_vp[vtl];
+
+	if (!vp || !(vp->vp_assist & HV_X64_MSR_VP_ASSIST_PAGE_ENABLE))
+		return NULL;
+	return hv_gpa_page(vcpu->vm->hv, vtl, vp->vp_assist & HV_X64_MSR_VP_ASSIST_PAGE_ADDRESS_MASK);
+}
+
+/* TLFS "VTL Entry": "the entry reason is written to the VP assist page" of the VTL entered. */
+static void write_entry_reason(struct vcpu *vcpu, u8 vtl, u32 reason)
+{
+	struct hv_vp_assist_page *p = assist_page(vcpu, vtl);
+
+	if (p)
+		__atomic_store_n(&p->vtl_control.entry_reason, reason, __ATOMIC_RELAXED);
+}
+
+/* ---- Switching ------------------------------------------------------------------------------ */
+
+static int switch_to(struct vcpu *vcpu, u8 to)
+{
+	u8 from = vcpu->cur_vtl;
+	int ret;
+
+	if (to == from)
+		return 0;
+	ret = vtl_regs_switch(vcpu, from, to);
+	if (ret) {
+		pr_err("vcpu%u: cannot switch VTL%u -> VTL%u: %s", vcpu->index, from, to,
+		       strerror(-ret));
+		return ret;
+	}
+	if (to > from)
+		write_entry_reason(vcpu, to, vcpu->vtls.entry_reason[to]);
+	vcpu->cur_vtl = to;
+	vtl_vp_set_active(&vcpu->vtls, to);
+	if (to)
+		vcpu->vtl[to].entered = true;
+	return 0;
+}
+
+/* Is there an interrupt VTL vtl would take now (its APIC's TPR/PPR decides, not IF)? */
+static bool vtl_has_interrupt(struct vcpu *vcpu, u8 vtl)
+{
+	struct lapic *a = vcpu->vtl[vtl].lapic;
+
+	return a && lapic_has_interrupt(a);
+}
+
+enum vtl_sched vtl_glue_schedule(struct vcpu *vcpu)
+{
+	struct vtl_vp *s = &vcpu->vtls;
+	u8 enabled = atomic_load_explicit(&s->enabled, memory_order_acquire);
+	u8 want;
+
+	if (enabled == BIT(0) && !vcpu->vtl0_held)
+		return VTL_SCHED_RUN;	/* no VSM on this VP: plain VTL0 */
+	/* TLFS "VTL Interrupt Management": a deliverable interrupt above preempts. */
+	for (int vtl = VTL_MAX - 1; vtl > s->active; vtl--)
+		if ((enabled & BIT(vtl)) && vtl_has_interrupt(vcpu, vtl))
+			vtl_vp_raise(s, vtl, HV_VTL_ENTRY_INTERRUPT);
+	want = vtl_vp_pick(s);
+	if (switch_to(vcpu, want)) {
+		vm_request_stop(vcpu->vm, VTLVM_EXIT_HOST, "VTL switch failed");
+		return VTL_SCHED_FAIL;
+	}
+	if (!want && vcpu->vtl0_held)
+		return VTL_SCHED_IDLE;
+	if (want && vcpu->vtl[want].halted) {
+		if (!vtl_has_interrupt(vcpu, want))
+			return VTL_SCHED_IDLE;
+		vcpu->vtl[want].halted = false;
+	}
+	return VTL_SCHED_RUN;
+}
+
+void vtl_glue_idle(struct vcpu *vcpu)
+{
+	pthread_mutex_lock(&vcpu->lock);
+	while (!atomic_load(&vcpu->wake) && !vcpu->req && !vm_stopping(vcpu->vm))
+		pthread_cond_wait(&vcpu->cond, &vcpu->lock);
+	pthread_mutex_unlock(&vcpu->lock);
+}
+
+/* ---- Interrupt injection into a VTL without an in-kernel APIC --------------------------------- */
+
+int vtl_glue_prepare_run(struct vcpu *vcpu)
+{
+	struct vcpu_vtl *v = &vcpu->vtl[vcpu->cur_vtl];
+	struct kvm_run *run = v->run;
+	struct kvm_interrupt irq;
+	int vector;
+
+	if (!v->lapic)
+		return 0;
+	if (lapic_take_nmi(v->lapic) && kvm_sys_ioctl_val(v->fd, KVM_NMI, 0) < 0)
+		return -EIO;
+	run->cr8 = lapic_get_cr8(v->lapic);
+	run->request_interrupt_window = 0;
+	vector = lapic_next_vector(v->lapic);
+	if (vector < 0)
+		return 0;
+	/* KVM takes one external vector when the guest can take it; else it exits when it can. */
+	if (!run->ready_for_interrupt_injection || !run->if_flag) {
+		run->request_interrupt_window = 1;
+		return 0;
+	}
+	irq.irq = vector;
+	if (kvm_sys_ioctl(v->fd, KVM_INTERRUPT, &irq) < 0)
+		return -EIO;
+	lapic_accept(v->lapic, vector);
+	run->ready_for_interrupt_injection = 0;
+	return 0;
+}
+
+void vtl_glue_after_run(struct vcpu *vcpu)
+{
+	struct vcpu_vtl *v = &vcpu->vtl[vcpu->cur_vtl];
+
+	if (v->lapic && v->run->cr8 != lapic_get_cr8(v->lapic))
+		lapic_set_cr8(v->lapic, v->run->cr8);
+}
+
+/* ---- Exits of a VTL without an in-kernel irqchip ------------------------------------------------ */
+
+static bool apic_mmio(struct vcpu_vtl *v, const struct vmm_exit *e)
+{
+	u64 base = lapic_mmio_base(v->lapic);
+
+	if (!base || !range_within(e->mmio.gpa, e->mmio.len, base, HV_PAGE_SIZE))
+		return false;
+	if (e->mmio.is_write)
+		lapic_mmio_write(v->lapic, e->mmio.gpa - base, e->mmio.data, e->mmio.len);
+	else
+		lapic_mmio_read(v->lapic, e->mmio.gpa - base, e->mmio.data, e->mmio.len);
+	return true;
+}
+
+static bool apic_msr(struct vcpu *vcpu, struct vcpu_vtl *v, const struct vmm_exit *e)
+{
+	int ret = e->kind == VMM_EXIT_RDMSR ? lapic_msr_read(v->lapic, e->msr.index, e->msr.data) :
+					      lapic_msr_write(v->lapic, e->msr.index, *e->msr.data);
+
+	if (ret == -ENOENT)
+		return false;
+	if (ret) {
+		*e->msr.error = 1;
+		pr_warn_ratelimited("vcpu%u: VTL%u APIC msr %#x: #GP", vcpu->index, v->level,
+				    e->msr.index);
+	}
+	return true;
+}
+
+bool vtl_glue_exit(struct vcpu *vcpu, const struct vmm_exit *e, enum vcpu_action *act)
+{
+	struct vcpu_vtl *v = &vcpu->vtl[vcpu->cur_vtl];
+
+	*act = VCPU_CONTINUE;
+	if (e->kind == VMM_EXIT_WRMSR && vtl_regs_is_mtrr(e->msr.index) && vcpu->vm->vsm) {
+		if (vtl_regs_mtrr_write(vcpu, e->msr.index, *e->msr.data))
+			*e->msr.error = 1;
+		return true;
+	}
+	if (!v->lapic)
+		return false;
+	switch (e->kind) {
+	case VMM_EXIT_HLT:
+		v->halted = true;	/* RIP is past HLT: resume there once an interrupt is taken */
+		return true;
+	case VMM_EXIT_IRQ_WINDOW:
+	case VMM_EXIT_SET_TPR:
+		return true;		/* vtl_glue_after_run/prepare_run did the work */
+	case VMM_EXIT_MMIO:
+		return apic_mmio(v, e);
+	case VMM_EXIT_RDMSR:
+	case VMM_EXIT_WRMSR:
+		return apic_msr(vcpu, v, e);
+	default:
+		return false;
+	}
+}
+
+/* ---- VtlCall and VtlReturn ----------------------------------------------------------------- */
+
+enum vcpu_action vtl_glue_vtl_call(struct vcpu *vcpu)
+{
+	int to = vtl_vp_call(&vcpu->vtls);
+
+	/* The dispatcher checked that the VTL above is enabled here. */
+	if (to < 0 || switch_to(vcpu, to))
+		return VCPU_FATAL;
+	return VCPU_CONTINUE;
+}
+
+/*
+ * TLFS "VTL Return": unless fast, the lower VTL's RAX and RCX come from the
+ * returning VTL's VP assist page (HV_VP_VTL_CONTROL). Returning releases the
+ * TLB lock the VTL held over the lower one (TLFS "TlbLocked"), and clears
+ * VinaAsserted if VINA auto-resets.
+ */
+enum vcpu_action vtl_glue_vtl_return(struct vcpu *vcpu, bool fast)
+{
+	u8 from = vcpu->cur_vtl;
+	struct hv_vp_assist_page *p = assist_page(vcpu, from);
+	struct vsm_vp *svp = &vcpu->vm->vsm->vps[vcpu->index];
+	struct kvm_regs *r;
+	int to = vtl_vp_return(&vcpu->vtls);
+
+	if (to < 0 || switch_to(vcpu, to))
+		return VCPU_FATAL;
+	pthread_mutex_lock(&vcpu->vm->vsm->lock);
+	svp->secure_config &= ~(u64)HV_VSM_VP_SECURE_CONFIG_TLB_LOCKED;
+	if (p && (svp->vina & HV_VSM_VINA_AUTO_RESET))
+		p->vtl_control.vina_status &= ~HV_VP_VTL_CONTROL_VINA_ASSERTED;
+	pthread_mutex_unlock(&vcpu->vm->vsm->lock);
+	if (!fast && p) {
+		r = &vcpu->vtl[to].run->s.regs.regs;
+		r->rax = __atomic_load_n(&p->vtl_control.vtl_return_x64_rax, __ATOMIC_RELAXED);
+		r->rcx = __atomic_load_n(&p->vtl_control.vtl_return_x64_rcx, __ATOMIC_RELAXED);
+	}
+	return VCPU_CONTINUE;
+}
+
+/* ---- Interrupts from hv/ and the APIC MSRs ------------------------------------------------ */
+
+int vtl_glue_interrupt(struct vm *vm, u8 vtl, u32 index, u8 vector)
+{
+	struct lapic *a;
+
+	if (vtl >= VTL_MAX || index >= vm->nr_vcpus)
+		return -EINVAL;
+	a = __atomic_load_n(&vm->vcpus[index]->vtl[vtl].lapic, __ATOMIC_ACQUIRE);
+	if (!a)
+		return -ENODEV;	/* the VTL is not enabled on that VP yet */
+	lapic_deliver(a, LAPIC_DM_FIXED, vector, false);
+	return 0;
+}
+
+int vtl_glue_apic_msr(struct vcpu *vcpu, u32 msr, u64 *val, bool write)
+{
+	struct lapic *a = vcpu->vtl[vcpu->cur_vtl].lapic;
+
+	if (!a)
+		return -EPERM;
+	switch (msr) {
+	case HV_X64_MSR_EOI:
+		lapic_eoi(a);	/* TLFS: "the value written is ignored" (AZ-Q saw junk high bits) */
+		return 0;
+	case HV_X64_MSR_ICR:
+		if (write)
+			lapic_write_icr(a, *val);
+		else
+			*val = lapic_read_icr(a);
+		return 0;
+	case HV_X64_MSR_TPR:
+		if (!write)
+			*val = lapic_get_tpr(a);
+		else if (*val > 0xff)
+			return -EPERM;
+		else
+			lapic_set_tpr(a, *val);
+		return 0;
+	}
+	return -EPERM;
+}
+
+/* ---- EnableVpVtl and StartVirtualProcessor, on the target VP's thread -------------------------- */
+
+struct vp_start {
+	u8 vtl;
+	const struct hv_initial_vp_context *ctx;
+	hv_status_t status;
+};
+
+/* Has VTL0 of this VP run, or been started by INIT/SIPI (which KVM handles in-kernel)? */
+static bool vtl0_started(struct vcpu *vcpu)
+{
+	struct kvm_mp_state mp;
+
+	if (vcpu->index == 0)
+		return true;
+	if (vcpu->vtl0_held)
+		return false;
+	if (kvm_sys_ioctl(vcpu->vtl[0].fd, KVM_GET_MP_STATE, &mp) < 0)
+		return true;
+	return mp.mp_state != KVM_MP_STATE_UNINITIALIZED &&
+	       mp.mp_state != KVM_MP_STATE_INIT_RECEIVED;
+}
+
+static int enable_vp_vtl_local(struct vcpu *vcpu, void *arg)
+{
+	struct vp_start *st = arg;
+	int ret;
+
+	pthread_mutex_lock(&vcpu->vm->vtl_lock);
+	ret = vtl_vcpu_create(vcpu, st->vtl);
+	pthread_mutex_unlock(&vcpu->vm->vtl_lock);
+	if (!ret)
+		ret = vtl_regs_load_context(&vcpu->vtl[st->vtl], st->ctx);
+	if (ret) {
+		st->status = ret == -EINVAL ? HV_STATUS_INVALID_REGISTER_VALUE :
+					      HV_STATUS_INSUFFICIENT_MEMORY;
+		if (vcpu->vtl[st->vtl].fd >= 0)
+			vtl_vcpu_destroy(vcpu, st->vtl);
+		return 0;
+	}
+	/* TLFS: from now on INIT/SIPI to this VP's VTL0 are dropped; StartVp starts it. */
+	if (!vtl0_started(vcpu))
+		vcpu->vtl0_held = true;
+	vtl_vp_enable(&vcpu->vtls, st->vtl);
+	st->status = HV_STATUS_SUCCESS;
+	return 0;
+}
+
+/* KVM latches INIT/SIPI for a VP that is not run; the start must not be undone by them. */
+static int drop_latched_init(struct vcpu_vtl *v)
+{
+	struct kvm_vcpu_events ev;
+	int ret = kvm_sys_ioctl(v->fd, KVM_GET_VCPU_EVENTS, &ev);
+
+	if (ret < 0)
+		return ret;
+	ev.flags = KVM_VCPUEVENT_VALID_SMM;
+	ev.smi.latched_init = 0;
+	ret = kvm_sys_ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev);
+	return ret < 0 ? ret : 0;
+}
+
+static int start_vtl0(struct vcpu *vcpu, const struct hv_initial_vp_context *c)
+{
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+	int ret = drop_latched_init(&vcpu->vtl[0]);
+
+	if (!ret)
+		ret = vtl_regs_load_context(&vcpu->vtl[0], c);
+	if (!ret && kvm_sys_ioctl(vcpu->vtl[0].fd, KVM_SET_MP_STATE, &mp) < 0)
+		ret = -EIO;
+	if (!ret)
+		vcpu->vtl0_held = false;
+	return ret;
+}
+
+static int start_vp_local(struct vcpu *vcpu, void *arg)
+{
+	struct vp_start *st = arg;
+	struct vcpu_vtl *v = &vcpu->vtl[st->vtl];
+	int ret;
+
+	if (st->vtl ? v->entered : vtl0_started(vcpu)) {
+		st->status = HV_STATUS_INVALID_VP_STATE;
+		return 0;
+	}
+	if (st->vtl) {
+		ret = vtl_regs_load_context(v, st->ctx);
+		if (!ret)
+			vtl_vp_raise(&vcpu->vtls, st->vtl, HV_VTL_ENTRY_RESERVED);
+	} else {
+		ret = start_vtl0(vcpu, st->ctx);
+	}
+	st->status = ret ? HV_STATUS_INVALID_REGISTER_VALUE : HV_STATUS_SUCCESS;
+	return 0;
+}
+
+static hv_status_t post_start(struct vm *vm, void *caller, u32 index, u8 vtl,
+			      const struct hv_initial_vp_context *c,
+			      int (*fn)(struct vcpu *, void *))
+{
+	struct vp_start st = { .vtl = vtl, .ctx = c, .status = HV_STATUS_SUCCESS };
+
+	if (vtl_glue_request(caller, vm->vcpus[index], fn, &st))
+		return HV_STATUS_INVALID_VP_STATE;	/* the VM is stopping */
+	return st.status;
+}
+
+/* ---- struct vsm_host_ops ---------------------------------------------------------------------- */
+
+static int host_enable_partition_vtl(void *ctx, u8 vtl)
+{
+	struct vm *vm = ctx;
+	int ret;
+
+	pthread_mutex_lock(&vm->vtl_lock);
+	ret = vtl_vm_create(vm, vtl);
+	pthread_mutex_unlock(&vm->vtl_lock);
+	return ret;
+}
+
+static hv_status_t host_enable_vp_vtl(void *ctx, void *caller, u32 vp, u8 vtl,
+				      const struct hv_initial_vp_context *c)
+{
+	return post_start(ctx, caller, vp, vtl, c, enable_vp_vtl_local);
+}
+
+static hv_status_t host_start_vp(void *ctx, void *caller, u32 vp, u8 vtl,
+				 const struct hv_initial_vp_context *c)
+{
+	return post_start(ctx, caller, vp, vtl, c, start_vp_local);
+}
+
+static int host_get_reg(void *ctx, void *vcpu, u8 vtl, u32 name, union hv_register_value *v)
+{
+	(void)ctx;
+	return vtl_regs_get(vcpu, vtl, name, v);
+}
+
+static int host_set_reg(void *ctx, void *vcpu, u8 vtl, u32 name, const union hv_register_value *v)
+{
+	(void)ctx;
+	return vtl_regs_set(vcpu, vtl, name, v);
+}
+
+/* PendingEvent0: the exception is injected when the lower VTL's vCPU runs next. */
+static int host_inject_exception(void *ctx, void *vcpu_ptr, u8 vtl, u8 vector, bool has_error,
+				 u32 error_code)
+{
+	struct vcpu *vcpu = vcpu_ptr;
+	int fd = vcpu->vtl[vtl].fd;
+	struct kvm_vcpu_events ev;
+	int ret;
+
+	(void)ctx;
+	ret = kvm_sys_ioctl(fd, KVM_GET_VCPU_EVENTS, &ev);
+	if (ret < 0)
+		return ret;
+	ev.flags = 0;
+	ev.exception.injected = 1;
+	ev.exception.nr = vector;
+	ev.exception.has_error_code = has_error;
+	ev.exception.error_code = error_code;
+	ret = kvm_sys_ioctl(fd, KVM_SET_VCPU_EVENTS, &ev);
+	return ret < 0 ? ret : 0;
+}
+
+static const struct vsm_host_ops vsm_ops = {
+	.enable_partition_vtl = host_enable_partition_vtl,
+	.enable_vp_vtl = host_enable_vp_vtl,
+	.start_vp = host_start_vp,
+	.get_reg = host_get_reg,
+	.set_reg = host_set_reg,
+	.inject_exception = host_inject_exception,
+};
+
+/* ---- Life cycle -------------------------------------------------------------------------------- */
+
+int vtl_glue_create(struct vm *vm)
+{
+	int ret;
+
+	if ((caps_value(&vm->caps, CAP_SYNC_REGS) & (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) !=
+	    (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS) || !caps_has(&vm->caps, CAP_X86_MSR_FILTER) ||
+	    !caps_has(&vm->caps, CAP_XSAVE) || !caps_has(&vm->caps, CAP_DEBUGREGS)) {
+		pr_err("hyperv:vsm needs KVM_CAP_SYNC_REGS, KVM_CAP_X86_MSR_FILTER, "
+		       "KVM_CAP_XSAVE and KVM_CAP_DEBUGREGS (see `vtlvm caps`)");
+		return -EOPNOTSUPP;
+	}
+	pthread_mutex_init(&vm->vtl_lock, NULL);
+	ret = vsm_create(vm->hv, &vsm_ops, vm, vm->cfg->hv_max_vtl, &vm->vsm);
+	if (ret)
+		pthread_mutex_destroy(&vm->vtl_lock);
+	return ret;
+}
+
+void vtl_glue_destroy(struct vm *vm)
+{
+	if (!vm->vsm)
+		return;
+	for (u8 vtl = 1; vtl < VTL_MAX; vtl++)
+		vtl_vm_destroy(vm, vtl);
+	vsm_destroy(vm->vsm);
+	vm->vsm = NULL;
+	pthread_mutex_destroy(&vm->vtl_lock);
+}
+
+void vtl_glue_attach(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	vtl_vp_init(&vcpu->vtls, vm->vsm ? vm->cfg->hv_max_vtl : 0);
+	for (unsigned int i = 0; i < VTL_MAX; i++) {
+		vcpu->vtl[i].vcpu = vcpu;
+		vcpu->vtl[i].level = i;
+		vcpu->vtl[i].timer_src.fd = -1;
+	}
+	if (vm->vsm)
+		vsm_attach_vp(vm->vsm, vcpu->index, &vcpu->vtls);
+}
+
+void vtl_glue_vcpu_exit(struct vcpu *vcpu)
+{
+	for (u8 vtl = 1; vtl < VTL_MAX; vtl++)
+		vtl_vcpu_destroy(vcpu, vtl);
+	free(vcpu->vtl[0].shared.xsave);
+	vcpu->vtl[0].shared.xsave = NULL;
+}
+
+void vtl_glue_stats(struct vm *vm, u64 *switches, u64 *ioctls)
+{
+	*switches = *ioctls = 0;
+	for (u32 i = 0; i < vm->nr_vcpus; i++) {
+		*switches += vm->vcpus[i]->nr_switches;
+		*ioctls += vm->vcpus[i]->switch_ioctls;
+	}
+}
