@@ -40,6 +40,18 @@ static int build_chosen(void *fdt, const struct bootinfo *bi)
 	return 0;
 }
 
+static int build_vtl1(void *fdt, const struct bootinfo_vtl1 *v)
+{
+	FDT_TRY(fdt_begin_node(fdt, "vtl1"));
+	FDT_TRY(fdt_property_u64(fdt, "vtlvm,entry", v->entry));
+	FDT_TRY(fdt_property_u64(fdt, "vtlvm,bootinfo", v->bootinfo));
+	FDT_TRY(fdt_property_u64(fdt, "vtlvm,cr3", v->cr3));
+	FDT_TRY(fdt_property_u64(fdt, "vtlvm,image-start", v->image_start));
+	FDT_TRY(fdt_property_u64(fdt, "vtlvm,image-end", v->image_end));
+	FDT_TRY(fdt_end_node(fdt));
+	return 0;
+}
+
 int fdt_build_bootinfo(void *fdt, size_t size, const struct bootinfo *bi)
 {
 	int ret;
@@ -57,6 +69,8 @@ int fdt_build_bootinfo(void *fdt, size_t size, const struct bootinfo *bi)
 	FDT_TRY(fdt_property_u32(fdt, "vtlvm,nr-cpus", bi->nr_cpus));
 	FDT_TRY(fdt_end_node(fdt));
 	ret = build_chosen(fdt, bi);
+	if (!ret && bi->vtl1)
+		ret = build_vtl1(fdt, bi->vtl1);
 	if (ret)
 		return ret;
 	FDT_TRY(fdt_end_node(fdt));

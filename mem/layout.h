@@ -8,6 +8,8 @@
  *   0x08000-0x0ffff  free for the guest (AP start-up trampolines)
  *   0x10000-0x1ffff  boot info: Linux zero page, multiboot info or FDT
  *   0x20000-0x2ffff  kernel command line
+ *   0x30000-0x3ffff  VTL1 program's boot info (FDT), when one is loaded
+ *   0x40000-0x45fff  VTL1 program's identity page tables
  *   0x9fc00-0x9ffff  EBDA (reserved)
  *   0xa0000-0xdffff  legacy VGA/ROM window (reserved, RAM-backed)
  *   0xe0000-0xfffff  ACPI tables, RSDP first (reserved)
@@ -31,6 +33,10 @@
 #define LAYOUT_BOOTINFO_SIZE	0x10000ULL
 #define LAYOUT_CMDLINE		0x20000ULL
 #define LAYOUT_CMDLINE_SIZE	0x10000ULL
+#define LAYOUT_VTL1_BOOTINFO	0x30000ULL
+#define LAYOUT_VTL1_BOOTINFO_SIZE 0x10000ULL
+#define LAYOUT_VTL1_PGTABLE	0x40000ULL
+#define LAYOUT_VTL1_PGTABLE_END	0x46000ULL
 #define LAYOUT_EBDA		0x9fc00ULL
 #define LAYOUT_ACPI		0xe0000ULL
 #define LAYOUT_ACPI_SIZE	0x20000ULL

@@ -25,13 +25,20 @@ int pgtable_write_gdt(const struct gmem *m)
 
 int pgtable_write_identity(const struct gmem *m, gpa_t *cr3)
 {
-	const gpa_t pml4 = LAYOUT_PGTABLE, pdpt = pml4 + PAGE_SIZE, pd = pdpt + PAGE_SIZE;
+	return pgtable_write_identity_at(m, LAYOUT_PGTABLE, cr3);
+}
+
+int pgtable_write_identity_at(const struct gmem *m, gpa_t base, gpa_t *cr3)
+{
+	const gpa_t pml4 = base, pdpt = pml4 + PAGE_SIZE, pd = pdpt + PAGE_SIZE;
 	const unsigned int nr_pd = PGTABLE_IDENTITY_SIZE / GiB;
 	const u64 table = PTE_P | PTE_RW | PTE_A;
 	u64 e;
 
 	_Static_assert(LAYOUT_PGTABLE + (2 + PGTABLE_IDENTITY_SIZE / GiB) * PAGE_SIZE <=
 		       LAYOUT_PGTABLE_END, "identity tables overflow their area");
+	_Static_assert(LAYOUT_VTL1_PGTABLE + (2 + PGTABLE_IDENTITY_SIZE / GiB) * PAGE_SIZE <=
+		       LAYOUT_VTL1_PGTABLE_END, "VTL1 identity tables overflow their area");
 	if (gmem_fill(m, pml4, 0, (2 + nr_pd) * PAGE_SIZE))
 		return -EFAULT;
 	e = pdpt | table;

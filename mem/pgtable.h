@@ -35,5 +35,7 @@ u64 pgtable_gdt_entry(unsigned int index);
 int pgtable_write_gdt(const struct gmem *m) __must_check;
 /* Build the identity tables; *cr3 gets the PML4's address. */
 int pgtable_write_identity(const struct gmem *m, gpa_t *cr3) __must_check;
+/* The same tables at base (6 pages: PML4, PDPT, 4 PDs), for another VTL's program. */
+int pgtable_write_identity_at(const struct gmem *m, gpa_t base, gpa_t *cr3) __must_check;
 
 #endif /* VTLVM_PGTABLE_H */

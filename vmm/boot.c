@@ -42,28 +42,91 @@ int firmware_stage_init(struct vm *vm)
 	return ret;
 }
 
+/* An ELF64 program entered in long mode on identity tables: its entry must be below 4 GiB. */
+static int load_elf64(struct vm *vm, const struct image *img, struct elf_info *info)
+{
+	int ret = elf_load(&vm->mem, img, info);
+
+	if (ret)
+		return ret;
+	if (!info->is64) {
+		pr_err("%s: a 32-bit ELF needs a multiboot header to be booted", img->path);
+		return -ENOEXEC;
+	}
+	if (info->entry >= PGTABLE_IDENTITY_SIZE) {
+		pr_err("%s: entry point %#llx is above 4 GiB, beyond the boot page tables",
+		       img->path, (unsigned long long)info->entry);
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+/*
+ * The VTL1 program (vtl1:kernel): loaded at its ELF addresses beside the VTL0
+ * kernel, with identity page tables and a boot-info blob of its own. It does
+ * not run until the VTL0 guest enables VTL1 and enters it; VTL0's blob says
+ * where it is (devices/fdt.h "vtl1").
+ */
+static int load_vtl1(struct vm *vm, const struct elf_info *vtl0, struct bootinfo_vtl1 *out)
+{
+	struct bootinfo bi = {
+		.layout = &vm->layout, .nr_cpus = vm->cfg->cpus, .vtl = 1,
+		.acpi_rsdp = vm->acpi_rsdp,
+	};
+	u8 blob[LAYOUT_VTL1_BOOTINFO_SIZE];
+	struct image img;
+	struct elf_info info;
+	int ret = image_read(vm->cfg->vtl1_kernel, &img);
+
+	if (ret)
+		return ret;
+	ret = load_elf64(vm, &img, &info);
+	if (!ret && range_overlaps(info.lowest, info.highest - info.lowest, vtl0->lowest,
+				   vtl0->highest - vtl0->lowest)) {
+		pr_err("%s: [%#llx, %#llx) overlaps the VTL0 kernel [%#llx, %#llx)", img.path,
+		       (unsigned long long)info.lowest, (unsigned long long)info.highest,
+		       (unsigned long long)vtl0->lowest, (unsigned long long)vtl0->highest);
+		ret = -EINVAL;
+	}
+	image_free(&img);
+	if (ret)
+		return ret;
+	*out = (struct bootinfo_vtl1) {
+		.entry = info.entry, .bootinfo = LAYOUT_VTL1_BOOTINFO,
+		.image_start = info.lowest, .image_end = info.highest,
+	};
+	ret = pgtable_write_identity_at(&vm->mem, LAYOUT_VTL1_PGTABLE, &out->cr3);
+	if (!ret)
+		ret = fdt_build_bootinfo(blob, sizeof(blob), &bi);
+	if (!ret)
+		ret = gmem_write(&vm->mem, LAYOUT_VTL1_BOOTINFO, blob, sizeof(blob));
+	if (ret)
+		pr_err("cannot write the VTL1 program's boot info: %s", strerror(-ret));
+	return ret;
+}
+
 static int load_elf(struct vm *vm, const struct image *kernel, const struct image *initrd)
 {
 	struct bootinfo bi = {
 		.layout = &vm->layout, .nr_cpus = vm->cfg->cpus, .vtl = 0,
 		.cmdline = vm->cfg->cmdline, .acpi_rsdp = vm->acpi_rsdp,
 	};
+	struct bootinfo_vtl1 vtl1;
 	u8 blob[LAYOUT_BOOTINFO_SIZE];
 	struct elf_info info;
-	gpa_t cmdline;
+	gpa_t cmdline, highest;
 	int ret;
 
-	ret = elf_load(&vm->mem, kernel, &info);
+	ret = load_elf64(vm, kernel, &info);
 	if (ret)
 		return ret;
-	if (!info.is64) {
-		pr_err("%s: a 32-bit ELF needs a multiboot header to be booted", kernel->path);
-		return -ENOEXEC;
-	}
-	if (info.entry >= PGTABLE_IDENTITY_SIZE) {
-		pr_err("%s: entry point %#llx is above 4 GiB, beyond the boot page tables",
-		       kernel->path, (unsigned long long)info.entry);
-		return -ENOEXEC;
+	highest = info.highest;
+	if (vm->cfg->vtl1_kernel) {
+		ret = load_vtl1(vm, &info, &vtl1);
+		if (ret)
+			return ret;
+		bi.vtl1 = &vtl1;
+		highest = MAX(highest, vtl1.image_end);
 	}
 	/* The command line goes into the boot-info blob too, which holds 64 KiB in all. */
 	if (vm->cfg->cmdline && strlen(vm->cfg->cmdline) > BOOTINFO_CMDLINE_MAX) {
@@ -72,7 +135,7 @@ static int load_elf(struct vm *vm, const struct image *kernel, const struct imag
 		return -E2BIG;
 	}
 	if (initrd) {
-		ret = loader_place_initrd(&vm->mem, initrd, info.highest, LAYOUT_LOW_RAM_MAX,
+		ret = loader_place_initrd(&vm->mem, initrd, highest, LAYOUT_LOW_RAM_MAX,
 					  &bi.initrd_start);
 		if (ret)
 			return ret;
@@ -135,6 +198,12 @@ int loader_stage_init(struct vm *vm)
 	if (ret)
 		return ret;
 	fmt = cfg->format != IMAGE_AUTO ? cfg->format : image_detect(&kernel);
+	if (cfg->vtl1_kernel && fmt != IMAGE_ELF) {
+		pr_err("vtl1:kernel (--vtl1-kernel): the VTL0 kernel %s must be an ELF guest, "
+		       "whose boot info tells it where the VTL1 program is", cfg->kernel);
+		ret = -EINVAL;
+		goto out;
+	}
 	/* Multiboot modules are a list, read by the multiboot loader itself. */
 	if (cfg->initrd && fmt != IMAGE_MULTIBOOT) {
 		ret = image_read(cfg->initrd, &initrd);

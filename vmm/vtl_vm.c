@@ -46,7 +46,7 @@ static void add_range(struct kvm_msr_filter *f, unsigned int *n, u32 flags, u32 
 	};
 }
 
-int vtl_vm_msr_filter(struct vm *vm, u8 vtl, bool mtrr_writes)
+static int set_filter(struct vm *vm, int fd, u8 vtl, bool mtrr_writes)
 {
 	static u8 mtrr_bm[MTRR_MSR_COUNT / 8];
 	struct kvm_msr_filter f = { .flags = KVM_MSR_FILTER_DEFAULT_ALLOW };
@@ -67,7 +67,12 @@ int vtl_vm_msr_filter(struct vm *vm, u8 vtl, bool mtrr_writes)
 		add_range(&f, &n, rw, MSR_X2APIC_FIRST, MSR_X2APIC_LAST - MSR_X2APIC_FIRST + 1,
 			  deny_all);
 	}
-	return kvm_sys_ioctl(vm->vtl[vtl].fd, KVM_X86_SET_MSR_FILTER, &f) < 0 ? -EIO : 0;
+	return kvm_sys_ioctl(fd, KVM_X86_SET_MSR_FILTER, &f) < 0 ? -EIO : 0;
+}
+
+int vtl_vm_msr_filter(struct vm *vm, u8 vtl, bool mtrr_writes)
+{
+	return set_filter(vm, vm->vtl[vtl].fd, vtl, mtrr_writes);
 }
 
 /* ---- The VM ---------------------------------------------------------------------------------- */
@@ -130,7 +135,7 @@ static int setup_vm(struct vm *vm, u8 vtl, int fd)
 	/* The same RAM: plain memslots over VTL0's mapping (a guest_memfd binds to one VM). */
 	ret = gmem_map_slots(&vm->mem, fd, false);
 	if (!ret)
-		ret = vtl_vm_msr_filter(vm, vtl, true);
+		ret = set_filter(vm, fd, vtl, true);
 	if (!ret && caps_has(&vm->caps, CAP_ADJUST_CLOCK))
 		ret = copy_kvmclock(vm, fd);
 	return ret;

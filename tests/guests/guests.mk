@@ -40,5 +40,19 @@ $(BUILD)/guests/%.o: tests/guests/%.c
 $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o $(GUEST_ENTRY) $(GUEST_LIB) tests/guests/lib/guest.ld
 	@echo "  CC      $@"
 	$(Q)$(CC) $(GUEST_LDFLAGS) -Wl,-T,tests/guests/lib/guest.ld -o $@ $(GUEST_ENTRY) $< $(GUEST_LIB)
+
+# VTL1 programs: tests/guests/vtl1/<name>.c -> build/guests/vtl1/<name>.elf, the same
+# library linked at 16 MiB (lib/vtl1.ld), for a VTL0 guest to start in VTL1.
+VTL1_ELFS := $(patsubst tests/guests/vtl1/%.c,$(BUILD)/guests/vtl1/%.elf,$(wildcard tests/guests/vtl1/*.c))
+guests: $(VTL1_ELFS)
+
+$(BUILD)/guests/vtl1/%.o: tests/guests/vtl1/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(BUILD)/guests/vtl1/%.elf: $(BUILD)/guests/vtl1/%.o $(GUEST_ENTRY) $(GUEST_LIB) tests/guests/lib/vtl1.ld
+	@echo "  CC      $@"
+	$(Q)$(CC) $(GUEST_LDFLAGS) -Wl,-T,tests/guests/lib/vtl1.ld -o $@ $(GUEST_ENTRY) $< $(GUEST_LIB)
 include tests/guests/bzimage/bzimage.mk
 include tests/guests/multiboot/multiboot.mk

@@ -131,3 +131,56 @@ hv_call_with_regs:
 	pop	%rbp
 	pop	%rbx
 	ret
+
+/*
+ * u8 vtl_switch_raw(struct vtl_regs *r, void *stub, u64 input)
+ * struct vtl_regs: rax rcx rdx rsi rdi r8 r9. Loads RDX RSI RDI R8 R9 from r,
+ * RCX = input, calls the VTL call or return stub, and stores RAX..R9 back:
+ * what the other VTL left there. The callee-saved registers are saved on the
+ * stack (RSP is private to each VTL). A #UD in the stub returns here with
+ * R10 = 6 (lib/exceptions.c); the other VTL zeroes R10 before it switches.
+ */
+#define V_RAX 0
+#define V_RCX 8
+#define V_RDX 16
+#define V_RSI 24
+#define V_RDI 32
+#define V_R8 40
+#define V_R9 48
+
+	.globl vtl_switch_raw
+vtl_switch_raw:
+	push	%rbx
+	push	%rbp
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	push	%rdi			/* r, for after the switch */
+	mov	%rsi, %r11		/* the stub */
+	mov	%rdx, %rcx		/* the stub's input */
+	mov	V_RDX(%rdi), %rdx
+	mov	V_RSI(%rdi), %rsi
+	mov	V_R8(%rdi), %r8
+	mov	V_R9(%rdi), %r9
+	mov	V_RDI(%rdi), %rdi
+	xor	%r10d, %r10d
+	call	*%r11
+	push	%rdi
+	mov	8(%rsp), %rdi		/* r */
+	pop	V_RDI(%rdi)
+	add	$8, %rsp
+	mov	%rax, V_RAX(%rdi)
+	mov	%rcx, V_RCX(%rdi)
+	mov	%rdx, V_RDX(%rdi)
+	mov	%rsi, V_RSI(%rdi)
+	mov	%r8, V_R8(%rdi)
+	mov	%r9, V_R9(%rdi)
+	mov	%r10, %rax		/* the vector, 0 if none */
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbp
+	pop	%rbx
+	ret
