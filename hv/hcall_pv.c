@@ -64,61 +64,75 @@ static hv_status_t vp_set_parse(struct vp_set *s, u64 format, u64 valid, const u
 	return HV_STATUS_SUCCESS;
 }
 
-/* HV_INPUT_VTL for IPIs: the caller's own VTL until higher VTLs exist. */
-static hv_status_t check_target_vtl(const struct hv_vp *vp, u8 in)
+/*
+ * HV_INPUT_VTL for IPIs (TLFS "HvCallSendSyntheticClusterIpi": TargetVtl):
+ * the caller's own VTL by default, or any VTL enabled in the partition: an
+ * interrupt VTL0 aims at VTL1 is how VTL0 asks the secure kernel for
+ * attention, and preempts VTL0 on the target VP (DESIGN.md §2). A VTL that
+ * does not exist (yet) is HV_STATUS_INVALID_VTL_STATE.
+ */
+static hv_status_t check_target_vtl(const struct hv_vp *vp, u8 in, u8 *target)
 {
-	if (in & HV_INPUT_VTL_RESERVED_MASK)
+	if (!hv_input_vtl_target(in, vp->vtl, target) || *target >= HV_MAX_VTL)
 		return HV_STATUS_INVALID_PARAMETER;
-	if ((in & HV_INPUT_VTL_USE_TARGET_VTL) && (in & HV_INPUT_VTL_TARGET_VTL_MASK) != vp->vtl)
-		return HV_STATUS_INVALID_PARAMETER;
+	if (!hv_vp_get(vp->hv, *target, vp->index))
+		return HV_STATUS_INVALID_VTL_STATE;
 	return HV_STATUS_SUCCESS;
 }
 
-static hv_status_t send_ipis(struct hv_vp *vp, u32 vector, const struct vp_set *set)
+/* VPs that have no such VP, or no such VTL yet, are skipped (as unknown VP indices are). */
+static hv_status_t send_ipis(struct hv_vp *vp, u8 vtl, u32 vector, const struct vp_set *set)
 {
 	const struct hv_host *h = &vp->hv->host;
 
 	for (u32 i = 0; i < vp->hv->cfg.nr_vps; i++) {
+		int ret;
+
 		if (!vp_set_has(set, i))
 			continue;
-		if (h->ops->interrupt(h->ctx, vp->vtl, i, vector))
-			pr_warn_ratelimited("vp%u: IPI to vp%u failed", vp->index, i);
+		ret = h->ops->interrupt(h->ctx, vtl, i, vector);
+		if (ret && ret != -ENODEV)
+			pr_warn_ratelimited("vp%u: IPI to vp%u (VTL%u) failed", vp->index, i, vtl);
 	}
 	return HV_STATUS_SUCCESS;
 }
 
 static hv_status_t ipi_common(struct hv_vp *vp, u32 vector, u8 target_vtl, u8 flags,
-			      u16 reserved)
+			      u16 reserved, u8 *vtl)
 {
 	if (vector < HV_IPI_LOW_VECTOR || vector > HV_IPI_HIGH_VECTOR || flags || reserved)
 		return HV_STATUS_INVALID_PARAMETER;
-	return check_target_vtl(vp, target_vtl);
+	return check_target_vtl(vp, target_vtl, vtl);
 }
 
 /* HvCallSendSyntheticClusterIpi (0x000b): fast form RDX = vector..., R8 = mask. */
 static hv_status_t send_ipi(struct hv_hcall_ctx *ctx)
 {
 	const struct hv_input_send_synthetic_cluster_ipi *in = (const void *)ctx->in;
-	hv_status_t st = ipi_common(ctx->vp, in->vector, in->target_vtl, in->flags, in->reserved);
 	struct vp_set set;
+	u8 vtl;
+	hv_status_t st = ipi_common(ctx->vp, in->vector, in->target_vtl, in->flags, in->reserved,
+				    &vtl);
 
 	if (st)
 		return st;
 	vp_set_from_mask(&set, in->processor_mask);
-	return send_ipis(ctx->vp, in->vector, &set);
+	return send_ipis(ctx->vp, vtl, in->vector, &set);
 }
 
 /* HvCallSendSyntheticClusterIpiEx (0x0015): the banks are the variable header. */
 static hv_status_t send_ipi_ex(struct hv_hcall_ctx *ctx)
 {
 	const struct hv_input_send_synthetic_cluster_ipi_ex *in = (const void *)ctx->in;
-	hv_status_t st = ipi_common(ctx->vp, in->vector, in->target_vtl, in->flags, in->reserved);
 	struct vp_set set;
+	u8 vtl;
+	hv_status_t st = ipi_common(ctx->vp, in->vector, in->target_vtl, in->flags, in->reserved,
+				    &vtl);
 
 	if (!st)
 		st = vp_set_parse(&set, in->vp_set_format, in->vp_set_valid_bank_mask,
 				  in->vp_set_bank_contents, ctx->ctl.varhead_qwords);
-	return st ? st : send_ipis(ctx->vp, in->vector, &set);
+	return st ? st : send_ipis(ctx->vp, vtl, in->vector, &set);
 }
 
 /*

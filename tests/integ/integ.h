@@ -65,6 +65,8 @@ extern const struct guest_case guest_cases[];
 extern const unsigned int nr_guest_cases;
 extern const struct guest_case hv_guest_cases[];	/* tests/integ/cases_hv.c */
 extern const unsigned int nr_hv_guest_cases;
+extern const struct guest_case vsm_guest_cases[];	/* tests/integ/cases_vsm.c */
+extern const unsigned int nr_vsm_guest_cases;
 extern const struct cli_case cli_cases[];
 extern const unsigned int nr_cli_cases;
 

@@ -355,13 +355,14 @@ static const struct {
 	{ "sigterm", test_sigterm },
 };
 
-/* The guest case tables: tests/integ/cases.c, tests/integ/cases_hv.c. */
+/* The guest case tables: tests/integ/cases.c, cases_hv.c, cases_vsm.c. */
 static const struct {
 	const struct guest_case *cases;
 	const unsigned int *count;
 } guest_tables[] = {
 	{ guest_cases, &nr_guest_cases },
 	{ hv_guest_cases, &nr_hv_guest_cases },
+	{ vsm_guest_cases, &nr_vsm_guest_cases },
 };
 
 int main(int argc, char **argv)
@@ -381,8 +382,8 @@ int main(int argc, char **argv)
 		snprintf(vtlvm_bin, sizeof(vtlvm_bin), "%s/vtlvm", build_dir);
 	print_message("vtlvm under test: %s\n", vtlvm_bin);
 	probe_kvm();
-	tests = calloc(nr_guest_cases + nr_hv_guest_cases + nr_cli_cases + ARRAY_SIZE(special),
-		       sizeof(*tests));
+	tests = calloc(nr_guest_cases + nr_hv_guest_cases + nr_vsm_guest_cases + nr_cli_cases +
+		       ARRAY_SIZE(special), sizeof(*tests));
 	for (unsigned int i = 0; i < ARRAY_SIZE(special); i++) {
 		if (filter && !strstr(special[i].name, filter))
 			continue;

@@ -143,7 +143,8 @@ static void test_ipi_parameters(void **state)
 		{ 0xff, 0, 0, 0, 0 }, { 0x100, 0, 0, 0, INVAL }, { 0xffffffff, 0, 0, 0, INVAL },
 		{ 0x30, 0, 1, 0, INVAL }, { 0x30, 0, 0x80, 0, INVAL }, { 0x30, 0, 0, 1, INVAL },
 		{ 0x30, 0x20, 0, 0, INVAL }, { 0x30, 0x80, 0, 0, INVAL },
-		{ 0x30, HV_INPUT_VTL_USE_TARGET_VTL | 1, 0, 0, INVAL },
+		{ 0x30, HV_INPUT_VTL_USE_TARGET_VTL | 1, 0, 0, HV_STATUS_INVALID_VTL_STATE },
+		{ 0x30, HV_INPUT_VTL_USE_TARGET_VTL | 2, 0, 0, INVAL },
 		{ 0x30, HV_INPUT_VTL_USE_TARGET_VTL | 0, 0, 0, 0 },
 	};
 	struct fake_hv *f = *state;

@@ -73,6 +73,8 @@ void exception_dispatch(struct ex_regs *regs)
 		regs->rip = *(u64 *)regs->rsp;
 		regs->rsp += 8;
 		regs->r10 = regs->vector;
+		/* R10 is shared with the other VTL: VTL switches read this instead (lib/vsm.c). */
+		vtl_switch_fault[rdmsr(HV_X64_MSR_VP_INDEX) % SMP_MAX_CPUS] = regs->vector;
 		return;
 	}
 	for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++) {
@@ -89,6 +91,7 @@ void exception_dispatch(struct ex_regs *regs)
 }
 
 const void *bootinfo;
+u8 vtl_switch_fault[SMP_MAX_CPUS];
 void guest_start(const void *info);
 
 void guest_start(const void *info)

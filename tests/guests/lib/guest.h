@@ -148,6 +148,7 @@ struct ex_regs {
 	u64 rip, cs, rflags, rsp, ss;
 };
 typedef void (*ex_handler_t)(struct ex_regs *regs);
+extern const u64 guest_gdt[4];		/* selectors as vtlvm's boot GDT (mem/pgtable.h) */
 void idt_install(void);			/* load the IDT on this CPU */
 void idt_set_handler(u8 vector, ex_handler_t fn);
 

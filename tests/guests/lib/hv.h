@@ -18,6 +18,8 @@
 
 /* The page the hypercall MSR points at, once hv_enable_hypercalls() ran. */
 extern u8 *hv_hcall_page;
+/* The vector of the last fault inside the page, per VP index (lib/exceptions.c, lib/vsm.c). */
+extern u8 vtl_switch_fault[SMP_MAX_CPUS];
 
 struct hv_cpuid {
 	u32 max_leaf, interface;
@@ -47,6 +49,10 @@ u8 hv_hypercall_xmm_safe(u64 control, u64 block[14], u64 *result);
 struct hv_gprs {
 	u64 rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15, rflags;
 };
+/* XMM0-15, 16 bytes each (lib/hv_asm.S; the guests are built without SSE). */
+void xmm_read(u64 xmm[16][2]);
+void xmm_write(const u64 xmm[16][2]);
+
 /* Load all of *regs (and XMM0-15 from xmm[16][2]), call the page, store them all back. */
 void hv_call_with_regs(struct hv_gprs *regs, u64 xmm[16][2]);
 

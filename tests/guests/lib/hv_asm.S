@@ -133,20 +133,29 @@ hv_call_with_regs:
 	ret
 
 /*
- * u8 vtl_switch_raw(struct vtl_regs *r, void *stub, u64 input)
- * struct vtl_regs: rax rcx rdx rsi rdi r8 r9. Loads RDX RSI RDI R8 R9 from r,
- * RCX = input, calls the VTL call or return stub, and stores RAX..R9 back:
- * what the other VTL left there. The callee-saved registers are saved on the
- * stack (RSP is private to each VTL). A #UD in the stub returns here with
- * R10 = 6 (lib/exceptions.c); the other VTL zeroes R10 before it switches.
+ * void vtl_switch_raw(struct vtl_regs *r, void *stub, u64 input)
+ * struct vtl_regs: rax rbx rcx rdx rsi rdi rbp r8-r15 (every GPR but RSP).
+ * Loads every GPR from r but RCX, which gets the stub's input, calls the VTL
+ * call or return stub, and stores every GPR back into r: what the other VTL
+ * left there (TLFS "Shared State"). The caller's callee-saved registers are
+ * kept on the stack meanwhile: RSP is private to each VTL. A #UD in the
+ * stub returns here (lib/exceptions.c notes it in vtl_switch_fault).
  */
 #define V_RAX 0
-#define V_RCX 8
-#define V_RDX 16
-#define V_RSI 24
-#define V_RDI 32
-#define V_R8 40
-#define V_R9 48
+#define V_RBX 8
+#define V_RCX 16
+#define V_RDX 24
+#define V_RSI 32
+#define V_RDI 40
+#define V_RBP 48
+#define V_R8 56
+#define V_R9 64
+#define V_R10 72
+#define V_R11 80
+#define V_R12 88
+#define V_R13 96
+#define V_R14 104
+#define V_R15 112
 
 	.globl vtl_switch_raw
 vtl_switch_raw:
@@ -157,30 +166,56 @@ vtl_switch_raw:
 	push	%r14
 	push	%r15
 	push	%rdi			/* r, for after the switch */
-	mov	%rsi, %r11		/* the stub */
+	push	%rsi			/* the stub */
 	mov	%rdx, %rcx		/* the stub's input */
+	mov	V_RAX(%rdi), %rax
+	mov	V_RBX(%rdi), %rbx
 	mov	V_RDX(%rdi), %rdx
 	mov	V_RSI(%rdi), %rsi
+	mov	V_RBP(%rdi), %rbp
 	mov	V_R8(%rdi), %r8
 	mov	V_R9(%rdi), %r9
+	mov	V_R10(%rdi), %r10
+	mov	V_R11(%rdi), %r11
+	mov	V_R12(%rdi), %r12
+	mov	V_R13(%rdi), %r13
+	mov	V_R14(%rdi), %r14
+	mov	V_R15(%rdi), %r15
 	mov	V_RDI(%rdi), %rdi
-	xor	%r10d, %r10d
-	call	*%r11
+	call	*(%rsp)
 	push	%rdi
-	mov	8(%rsp), %rdi		/* r */
+	mov	16(%rsp), %rdi		/* r */
 	pop	V_RDI(%rdi)
-	add	$8, %rsp
 	mov	%rax, V_RAX(%rdi)
+	mov	%rbx, V_RBX(%rdi)
 	mov	%rcx, V_RCX(%rdi)
 	mov	%rdx, V_RDX(%rdi)
 	mov	%rsi, V_RSI(%rdi)
+	mov	%rbp, V_RBP(%rdi)
 	mov	%r8, V_R8(%rdi)
 	mov	%r9, V_R9(%rdi)
-	mov	%r10, %rax		/* the vector, 0 if none */
+	mov	%r10, V_R10(%rdi)
+	mov	%r11, V_R11(%rdi)
+	mov	%r12, V_R12(%rdi)
+	mov	%r13, V_R13(%rdi)
+	mov	%r14, V_R14(%rdi)
+	mov	%r15, V_R15(%rdi)
+	add	$16, %rsp		/* the stub, r */
 	pop	%r15
 	pop	%r14
 	pop	%r13
 	pop	%r12
 	pop	%rbp
 	pop	%rbx
+	ret
+
+/* void xmm_read(u64 xmm[16][2]) / void xmm_write(const u64 xmm[16][2]): all 16 registers. */
+	.globl xmm_read
+xmm_read:
+	xmm_store %rdi
+	ret
+
+	.globl xmm_write
+xmm_write:
+	xmm_op	movdqu, %rdi
 	ret

@@ -41,7 +41,6 @@ struct tss64 {
 } __attribute__((packed));
 
 extern char __guest_end[];
-extern const u64 guest_gdt[4];
 
 static struct tss64 tss;
 static u64 gdt[8] __attribute__((aligned(16)));

@@ -8,7 +8,8 @@
 static u8 io_pages[SMP_MAX_CPUS][2][4096] __attribute__((aligned(4096)));
 static u8 assist_pages[SMP_MAX_CPUS][4096] __attribute__((aligned(4096)));
 
-u8 vtl_switch_raw(struct vtl_regs *r, void *stub, u64 input);
+void vtl_switch_raw(struct vtl_regs *r, void *stub, u64 input);
+
 
 static u32 vp_index(void)
 {
@@ -123,6 +124,11 @@ u64 vsm_get_reg(u8 target_vtl, u32 name, union hv_register_value *v)
 
 u64 vsm_set_reg(u8 target_vtl, u32 name, const union hv_register_value *v)
 {
+	return vsm_set_reg_raw(HV_VP_INDEX_SELF, hv_input_vtl(target_vtl), name, v);
+}
+
+u64 vsm_set_reg_raw(u32 vp, u8 input_vtl, u32 name, const union hv_register_value *v)
+{
 	struct {
 		struct hv_input_get_set_vp_registers hdr;
 		struct hv_register_assoc a;
@@ -130,8 +136,8 @@ u64 vsm_set_reg(u8 target_vtl, u32 name, const union hv_register_value *v)
 
 	memset(in, 0, sizeof(*in));
 	in->hdr.partition_id = HV_PARTITION_ID_SELF;
-	in->hdr.vp_index = HV_VP_INDEX_SELF;
-	in->hdr.input_vtl = hv_input_vtl(target_vtl);
+	in->hdr.vp_index = vp;
+	in->hdr.input_vtl = input_vtl;
 	in->a.name = name;
 	in->a.value = *v;
 	return hv_hypercall(HVCALL_SET_VP_REGISTERS | ((u64)1 << HV_HYPERCALL_REP_COMP_OFFSET),
@@ -153,19 +159,24 @@ static u64 code_page_offsets(void)
 	return offsets;
 }
 
+static u8 vtl_switch(struct vtl_regs *r, u64 offset, u64 input)
+{
+	u32 vp = vp_index() % SMP_MAX_CPUS;
+
+	WRITE_ONCE(vtl_switch_fault[vp], 0);
+	vtl_switch_raw(r, hv_hcall_page + offset, input);
+	return READ_ONCE(vtl_switch_fault[vp]);
+}
+
 u8 vtl_call_safe(struct vtl_regs *r, u64 input)
 {
-	u64 off = code_page_offsets() & HV_VSM_CODE_PAGE_OFFSETS_CALL_MASK;
-
-	return vtl_switch_raw(r, hv_hcall_page + off, input);
+	return vtl_switch(r, code_page_offsets() & HV_VSM_CODE_PAGE_OFFSETS_CALL_MASK, input);
 }
 
 u8 vtl_return_safe(struct vtl_regs *r, u64 input)
 {
-	u64 off = (code_page_offsets() & HV_VSM_CODE_PAGE_OFFSETS_RETURN_MASK) >>
-		  HV_VSM_CODE_PAGE_OFFSETS_RETURN_SHIFT;
-
-	return vtl_switch_raw(r, hv_hcall_page + off, input);
+	return vtl_switch(r, (code_page_offsets() & HV_VSM_CODE_PAGE_OFFSETS_RETURN_MASK) >>
+			     HV_VSM_CODE_PAGE_OFFSETS_RETURN_SHIFT, input);
 }
 
 void vtl_call(struct vtl_regs *r)
@@ -177,8 +188,19 @@ void vtl_call(struct vtl_regs *r)
 
 void vtl_return(struct vtl_regs *r)
 {
-	u8 vec = vtl_return_safe(r, 0);
+	u8 vec = vtl_return_safe(r, HV_VTL_RETURN_INPUT_FAST);
 
+	GUEST_ASSERT_EQ(vec, 0);
+}
+
+void vtl_return_exact(struct vtl_regs *r)
+{
+	struct hv_vp_assist_page *a = vsm_assist_page();
+	u8 vec;
+
+	WRITE_ONCE(a->vtl_control.vtl_return_x64_rax, r->rax);
+	WRITE_ONCE(a->vtl_control.vtl_return_x64_rcx, r->rcx);
+	vec = vtl_return_safe(r, 0);
 	GUEST_ASSERT_EQ(vec, 0);
 }
 

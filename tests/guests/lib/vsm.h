@@ -7,10 +7,15 @@
  * VTL0 and VTL1 programs are separate images (tests/guests/ and
  * tests/guests/vtl1/) that share the general-purpose registers but RSP
  * (TLFS "Shared State"), so a call passes values in registers:
- * vtl_call()/vtl_return() load RDX, RSI, RDI, R8, R9 from struct vtl_regs,
- * switch, and store what the other VTL left in them (and RAX, RCX) back.
- * RBX, RBP and R12-R15 are saved around the switch: the other VTL may
- * change them.
+ * vtl_call()/vtl_return() load every GPR but RCX (the stub's input) from
+ * struct vtl_regs, switch, and store what the other VTL left in all of them
+ * back. The caller's own callee-saved registers are kept on its stack.
+ *
+ * A VTL1 entered for an interrupt (vsm_entry_reason()) holds VTL0's
+ * registers as they were when VTL0 was preempted; it gives them back
+ * unchanged with vtl_return_exact(): all GPRs from struct vtl_regs, and RAX
+ * and RCX, which the return stub uses, through the VP assist page (TLFS
+ * "VTL Return": a return that is not fast restores them from there).
  *
  * A VTL1 program starts at its ELF entry with RDI = its boot info, like
  * every test guest: the first vtl_call() into it passes that in RDI
@@ -22,7 +27,7 @@
 #include "hv.h"
 
 struct vtl_regs {
-	u64 rax, rcx, rdx, rsi, rdi, r8, r9;
+	u64 rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
 };
 
 /* The VTL1 program vtlvm loaded (VTL0's boot info, node "vtl1"). */
@@ -41,8 +46,9 @@ void vsm_context_long_mode(struct hv_initial_vp_context *c, u64 rip, u64 rsp, u6
 /* HvCallGet/SetVpRegisters of one register of VP self in VTL target_vtl; the result. */
 u64 vsm_get_reg(u8 target_vtl, u32 name, union hv_register_value *v);
 u64 vsm_set_reg(u8 target_vtl, u32 name, const union hv_register_value *v);
-/* The same with HV_INPUT_VTL spelled out (reserved bits, no UseTargetVtl...). */
+/* The same with the VP and HV_INPUT_VTL spelled out (reserved bits, no UseTargetVtl...). */
 u64 vsm_get_reg_raw(u32 vp, u8 input_vtl, u32 name, union hv_register_value *v);
+u64 vsm_set_reg_raw(u32 vp, u8 input_vtl, u32 name, const union hv_register_value *v);
 
 /*
  * VTL call / return through the page; the #UD vector if it faulted, else 0.
@@ -51,7 +57,8 @@ u64 vsm_get_reg_raw(u32 vp, u8 input_vtl, u32 name, union hv_register_value *v);
 u8 vtl_call_safe(struct vtl_regs *r, u64 input);
 u8 vtl_return_safe(struct vtl_regs *r, u64 input);
 void vtl_call(struct vtl_regs *r);		/* asserts it did not fault */
-void vtl_return(struct vtl_regs *r);		/* ditto, not fast */
+void vtl_return(struct vtl_regs *r);		/* ditto, fast: RAX/RCX from the stub */
+void vtl_return_exact(struct vtl_regs *r);	/* not fast: RAX/RCX from r via the assist page */
 
 /*
  * VTL0: enable VTL1 for the partition and this VP with the loaded program

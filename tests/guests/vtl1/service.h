@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The protocol between the VTL0 test guests (tests/guests/vsm_*.c) and the
+ * VTL1 service program (tests/guests/vtl1/service.c): a VTL call carries a
+ * command in RDI and arguments in RSI, RDX, R8, R9; the service answers in
+ * the same registers (they are shared, TLFS "Shared State"). RDI = SVC_OK or
+ * an error on return.
+ */
+#ifndef GUEST_VTL1_SERVICE_H
+#define GUEST_VTL1_SERVICE_H
+
+#define SVC_HELLO	0x5e11	/* RDI on the first return: the service is up */
+#define SVC_OK		0
+#define SVC_UNKNOWN	0xbad
+
+enum svc_cmd {
+	SVC_ADD = 1,		/* RDI = RSI + RDX */
+	SVC_PRIVATE,		/* RSI = CR3, RDX = IDT base, R8 = RSP, R9 = APIC ID (MMIO) */
+	SVC_BUMP_GPRS,		/* every GPR checked against the pattern, returned + 1 (below) */
+	SVC_XMM,		/* XMM0-15 checked against their pattern, returned + 1 */
+	SVC_DEBUG_REGS,		/* RSI = CR2, RDX = DR0, R8 = DR7; CR2 = DR0 := R9 */
+	SVC_GET_REG,		/* RSI = name, RDX = target VTL: RDI = status, RSI/RDX = value */
+	SVC_SET_REG,		/* RSI = name, RDX = target VTL, R8/R9 = value: RDI = status */
+	SVC_HYPERCALL,		/* RSI = control, RDX = input GPA, R8 = output GPA: RDI = result */
+	SVC_VTL_CALL,		/* a VtlCall from VTL1: RDI = the vector it raised */
+	SVC_TIMER,		/* arm the APIC timer: RSI = initial count (ns), vector SVC_TIMER_VECTOR */
+	SVC_STATUS,		/* RSI = timer ticks, RDX = interrupt entries, R8 = IPIs, R9 = stimer ticks */
+	SVC_TPR,		/* RSI = CR8 now; CR8 := RDX */
+	SVC_MSR,		/* RSI = rdmsr(RDX) */
+	SVC_ENABLE_VP,		/* EnableVpVtl(VP RSI) with the AP entry: RDI = result */
+	SVC_START_VP,		/* StartVirtualProcessor(VP RSI, target VTL RDX): RDI = result */
+	SVC_IPI,		/* fixed IPI vector SVC_IPI_VECTOR to VP RSI's VTL1 (x2APIC ICR) */
+	SVC_STIMER,		/* synthetic timer 0, direct mode, SVC_STIMER_VECTOR, RSI = 100 ns */
+	SVC_AP_STATE,		/* RSI = what the AP's VTL1 reported (svc_ap_state) */
+	SVC_AP_RELEASE,		/* let the AP's VTL1 return to its VTL0 */
+};
+
+/*
+ * What the service reports, at a fixed page both VTLs can read (the "free
+ * for the guest" window of mem/layout.h): VTL0 busy loops wait on it.
+ */
+#define SVC_SHARED_GPA		0xf000ULL
+
+struct svc_shared {
+	unsigned long long timer_ticks;		/* APIC timer interrupts in VTL1 */
+	unsigned long long irq_entries;		/* entries for an interrupt (any VP) */
+	unsigned long long ipis;		/* SVC_IPI_VECTOR interrupts */
+	unsigned long long stimer_ticks;	/* synthetic timer interrupts */
+	unsigned long long vtl0_ipis;		/* SVC_VTL0_IPI_VECTOR interrupts */
+	unsigned long long ap_state;		/* 1: the AP's VTL1 started; 2: it returned */
+	unsigned long long ap_counter;		/* the AP's VTL1 counts while it runs */
+	unsigned long long ap_release;		/* VTL0 sets it to let the AP's VTL1 go on */
+	unsigned long long last_reason;		/* the entry reason of the last entry */
+};
+
+#define SVC_TIMER_VECTOR	0x40
+#define SVC_IPI_VECTOR		0x41
+#define SVC_STIMER_VECTOR	0x42
+#define SVC_VTL0_IPI_VECTOR	0x43	/* a SendSyntheticClusterIpi from VTL0 aimed at VTL1 */
+
+/* SVC_BUMP_GPRS: GPR n (struct vtl_regs order, RAX = 0) holds svc_pattern(n) going in. */
+static inline unsigned long long svc_pattern(unsigned int n)
+{
+	return 0x1111111111111111ULL * (n + 1) + 0x0123456789abcdefULL;
+}
+
+#endif /* GUEST_VTL1_SERVICE_H */
