@@ -33,6 +33,45 @@ const struct guest_case vsm_guest_cases[] = {
 		.stages = { { 1, 0x10001 }, { 2, 0x10003 }, { 3, 0x30000 }, { 4, 1 << 17 },
 			    { 5, CODE_OFFSETS }, { 6, HELLO }, { 7, 28 } },
 		.expect_done = true, .status = PASS,
+	}, {
+		/*
+		 * Shared: GPRs but RSP (no mismatch either way), XMM0-15 (none),
+		 * then 20 private/shared checks (CR3, IDT, RSP, APIC, CR8, LSTAR,
+		 * PAT, MTRR, IF, CR2, DR0, DR7); a fast return leaves RAX = 1 (the
+		 * stub's input) and RCX = 0x12 (VtlReturn).
+		 */
+		.name = "vsm-state",
+		.kernel = "@/guests/vsm_state.elf",
+		.args = { SERVICE },
+		.stages = { { 1, 0 }, { 2, 0 }, { 3, 0 }, { 4, 0 }, { 5, 20 }, { 6, 1 },
+			    { 7, 0x12 } },
+		.expect_done = true, .status = PASS,
+	}, {
+		/*
+		 * VTL1 reads and writes VTL0's registers (9 reads, 5 writes and
+		 * refusals), queues a #UD into VTL0 (3 refused events, 1 taken),
+		 * and sets its own VSM registers (16 checks); the refused default
+		 * protection mask is logged.
+		 */
+		.name = "vsm-regs",
+		.kernel = "@/guests/vsm_regs.elf",
+		.args = { SERVICE },
+		.stages = { { 1, 33 } },
+		.expect_done = true, .status = PASS,
+		.stderr_has = { "default VTL protection mask 0x1 refused" },
+	}, {
+		/*
+		 * VTL0 spins with IF=0; VTL1's APIC timer, a VTL1 synthetic timer
+		 * and a VTL-targeted cluster IPI from VTL0 each preempt it (R12-R15
+		 * intact, entry reason 2, three interrupt entries); with VTL1's TPR
+		 * at 15 its timer waits (0 ticks) until VTL1 lowers it (1 tick).
+		 */
+		.name = "vsm-preempt",
+		.kernel = "@/guests/vsm_preempt.elf",
+		.args = { SERVICE },
+		.stages = { { 1, 0 }, { 2, 0 }, { 3, 0 }, { 4, 2 }, { 5, 3 }, { 6, 0 },
+			    { 7, 1 } },
+		.expect_done = true, .status = PASS,
 	},
 };
 const unsigned int nr_vsm_guest_cases = sizeof(vsm_guest_cases) / sizeof(vsm_guest_cases[0]);
