@@ -72,6 +72,20 @@ const struct guest_case vsm_guest_cases[] = {
 		.stages = { { 1, 0 }, { 2, 0 }, { 3, 0 }, { 4, 2 }, { 5, 3 }, { 6, 0 },
 			    { 7, 1 } },
 		.expect_done = true, .status = PASS,
+	}, {
+		/*
+		 * Two VPs: INIT/SIPI to VP1 dropped once VTL1 is enabled there (mark
+		 * 0); VP1 started in VTL1 counts while VP0 runs VTL0; 10 refusals
+		 * and successes; VP1's VTL0, started by StartVp, gets 0x1001 from
+		 * its VTL1; one VTL-targeted synthetic IPI and one VTL1 APIC IPI
+		 * preempt VP1's VTL0 (registers intact); APIC IDs 1, 0 -> VPs 1, 0.
+		 */
+		.name = "vsm-smp",
+		.kernel = "@/guests/vsm_smp.elf",
+		.args = { SERVICE, "--cpus", "2" },
+		.stages = { { 1, 0 }, { 2, 1 }, { 3, 10 }, { 4, 0x1001 }, { 5, 1 }, { 6, 1 },
+			    { 7, 0 }, { 8, 1ULL << 32 } },
+		.expect_done = true, .status = PASS,
 	},
 };
 const unsigned int nr_vsm_guest_cases = sizeof(vsm_guest_cases) / sizeof(vsm_guest_cases[0]);
