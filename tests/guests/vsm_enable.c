@@ -7,7 +7,7 @@
  *
  * Stages: 1 VsmPartitionStatus before, 2 after, 3 VsmVpStatus after,
  * 4 VsmCapabilities, 5 VsmCodePageOffsets, 6 the service's hello,
- * 7 the number of refusals checked.
+ * 7 the number of refusals checked (a VTL call from CPL3 among them).
  */
 #include "vsm.h"
 #include "vtl1/service.h"
@@ -15,6 +15,7 @@
 #define IN_GPA		0xe000ULL	/* hypercall input VTL1 can read ("free for the guest") */
 
 static unsigned int checked;
+static u64 code_offsets;
 
 #define EXPECT_STATUS(result, want) do {				\
 	GUEST_ASSERT_EQ(hv_status(result), (want));			\
@@ -134,10 +135,32 @@ static void vtl1_denied(void)
 	checked++;
 }
 
+static volatile u64 user_vector = ~0ULL;
+
+/* At CPL3 the stub's own check raises #UD before any trap (hv/hcall_stub.h). */
+static void user_vtl_call(void)
+{
+	u64 vec;
+
+	asm volatile("xor %%r10d, %%r10d\n\t"
+		     "xor %%ecx, %%ecx\n\t"
+		     "call *%[stub]\n\t"
+		     "mov %%r10, %[vec]"
+		     : [vec] "=r"(vec)
+		     : [stub] "r"(hv_hcall_page + (code_offsets & HV_VSM_CODE_PAGE_OFFSETS_CALL_MASK))
+		     : "rax", "rcx", "r10", "r11", "memory", "cc");
+	user_vector = vec;
+	ring3_exit();
+}
+
 /* VtlCall with a bad control word or input: #UD (TLFS "VTL Call"), RIP on the `out`. */
 static void bad_calls(void)
 {
 	struct vtl_regs r = { 0 };
+
+	ring3_run(user_vtl_call, false);
+	GUEST_ASSERT_EQ(user_vector, UD_VECTOR);
+	checked++;
 
 	GUEST_ASSERT_EQ(vtl_call_control(HVCALL_VTL_CALL | HV_HYPERCALL_FAST_BIT), UD_VECTOR);
 	GUEST_ASSERT_EQ(vtl_call_control(HVCALL_VTL_CALL | (1ULL << HV_HYPERCALL_REP_COMP_OFFSET)),
@@ -158,7 +181,8 @@ void guest_main(void)
 	GUEST_SYNC_VAL(2, reg(HV_REGISTER_VSM_PARTITION_STATUS));
 	GUEST_SYNC_VAL(3, reg(HV_REGISTER_VSM_VP_STATUS));
 	GUEST_SYNC_VAL(4, reg(HV_REGISTER_VSM_CAPABILITIES));
-	GUEST_SYNC_VAL(5, reg(HV_REGISTER_VSM_CODE_PAGE_OFFSETS));
+	code_offsets = reg(HV_REGISTER_VSM_CODE_PAGE_OFFSETS);
+	GUEST_SYNC_VAL(5, code_offsets);
 	memset(&r, 0, sizeof(r));
 	GUEST_ASSERT(bootinfo_u64("vtl1", "vtlvm,bootinfo", &r.rdi));
 	vtl_call(&r);

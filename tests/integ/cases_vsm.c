@@ -25,13 +25,13 @@ const struct guest_case vsm_guest_cases[] = {
 		 * Partition status before (VTL0, max VTL 1) and after (VTL0+1), VP
 		 * status (VTL0 active, VTL0+1 enabled), capabilities (only
 		 * DenyLowerVtlStartup), code page offsets, the service's hello, and
-		 * 28 refusals with their statuses or #UD.
+		 * 29 refusals with their statuses or #UD (CPL3 included).
 		 */
 		.name = "vsm-enable",
 		.kernel = "@/guests/vsm_enable.elf",
 		.args = { SERVICE },
 		.stages = { { 1, 0x10001 }, { 2, 0x10003 }, { 3, 0x30000 }, { 4, 1 << 17 },
-			    { 5, CODE_OFFSETS }, { 6, HELLO }, { 7, 28 } },
+			    { 5, CODE_OFFSETS }, { 6, HELLO }, { 7, 29 } },
 		.expect_done = true, .status = PASS,
 	}, {
 		/*
