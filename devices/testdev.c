@@ -163,6 +163,18 @@ void testdev_note(struct testdev *t, const char *event, unsigned int cpu)
 	pthread_mutex_unlock(&t->lock);
 }
 
+void testdev_stat(struct testdev *t, const char *name, u64 value)
+{
+	char line[128];
+
+	if (t->channel_fd < 0)
+		return;
+	snprintf(line, sizeof(line), "stat %s %llu\n", name, (unsigned long long)value);
+	pthread_mutex_lock(&t->lock);
+	channel_line(t, line);
+	pthread_mutex_unlock(&t->lock);
+}
+
 static u32 le_value(const void *data, u32 len)
 {
 	u32 v = 0;

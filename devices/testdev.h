@@ -37,6 +37,8 @@ int testdev_init(struct testdev *t, struct bus *pio, const struct platform *plat
 void testdev_exit(struct testdev *t);
 /* Write "<event> <ns> <cpu>" to the channel, if there is one (VMM milestones). */
 void testdev_note(struct testdev *t, const char *event, unsigned int cpu);
+/* A counter for the channel's reader (benchmarks): "stat NAME VALUE". */
+void testdev_stat(struct testdev *t, const char *name, u64 value);
 /* Format one ucall as its channel line (without the newline); pure, for tests. */
 int testdev_format_ucall(char *buf, size_t size, const struct ucall *uc, unsigned long long ns,
 			 unsigned int cpu);

@@ -16,6 +16,8 @@
 #include "vmm/log.h"
 #include "vmm/status.h"
 #include "vmm/vcpu.h"
+#include "vmm/vtl_glue.h"
+#include "devices/testdev.h"
 
 static u64 monotonic_ns(void)
 {
@@ -212,6 +214,18 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	return ret;
 }
 
+/* What the benchmarks read from the test channel once the VPs are done. */
+static void report_stats(struct vm *vm)
+{
+	u64 switches, ioctls;
+
+	if (!vm->dev.testdev || !vm->vsm)
+		return;
+	vtl_glue_stats(vm, &switches, &ioctls);
+	testdev_stat(vm->dev.testdev, "vtl_switches", switches);
+	testdev_stat(vm->dev.testdev, "vtl_switch_ioctls", ioctls);
+}
+
 int vm_run(struct vm *vm)
 {
 	unsigned int started = 0;
@@ -234,6 +248,7 @@ int vm_run(struct vm *vm)
 		vcpu_kick(vm->vcpus[i]), vcpu_wake(vm->vcpus[i]);
 	for (unsigned int i = 0; i < started; i++)
 		vcpu_join(vm->vcpus[i]);
+	report_stats(vm);
 	return atomic_load(&vm->stop_status);
 }
 

@@ -12,6 +12,10 @@
  *   bench hcall_ns           a null hypercall through vtlvm's hypercall page
  *   bench hcall_ratio        vtlvm / bare
  *   bench startup_us         vtlvm exec -> the BSP's first KVM_RUN
+ *   bench vtl_hcall_ns       a null hypercall, in the VSM benchmark's own batches
+ *   bench vtl_roundtrip_ns   VTL call + VTL return (VTL0 -> VTL1 -> VTL0)
+ *   bench vtl_roundtrip_ratio  round trip / null hypercall, paired batch by batch
+ *   bench vtl_switch_ioctls  vCPU ioctls the VMM made per round trip (two switches)
  *
  * usage: bench BUILD_DIR [ROUNDS] [ITERATIONS]
  */
@@ -58,7 +62,7 @@ static int round_pair(const char *build, const char *guest, u64 iters, struct se
 
 	snprintf(elf, sizeof(elf), "%s/guests/%s", build, guest);
 	snprintf(cmdline, sizeof(cmdline), "n=%llu", (unsigned long long)iters);
-	if (bench_bare_run(elf, cmdline, &rb) || bench_vtlvm_run(build, elf, cmdline, &rv) ||
+	if (bench_bare_run(elf, cmdline, &rb) || bench_vtlvm_run(build, elf, cmdline, NULL, &rv) ||
 	    rv.status != 1) {
 		fprintf(stderr, "bench: %s round %d failed (vtlvm status %d)\n", guest, i,
 			rv.status);
@@ -76,6 +80,57 @@ static int round_pair(const char *build, const char *guest, u64 iters, struct se
 	return 0;
 }
 
+/* The VSM benchmark: batches of null hypercalls and VTL round trips, interleaved in one run. */
+#define VTL_BATCHES	20
+#define VTL_ITERS	100
+
+struct vtl_series {
+	u64 hcall[MAX_ROUNDS], trip[MAX_ROUNDS], ratio[MAX_ROUNDS], ioctls[MAX_ROUNDS];
+};
+
+static int vtl_round(const char *build, struct vtl_series *s, int i)
+{
+	u64 h[VTL_BATCHES], v[VTL_BATCHES], ratio[VTL_BATCHES];
+	char elf[512], vtl1[512], cmdline[64];
+	struct bench_run r;
+
+	snprintf(elf, sizeof(elf), "%s/guests/bench_vtl.elf", build);
+	snprintf(vtl1, sizeof(vtl1), "%s/guests/vtl1/bench.elf", build);
+	snprintf(cmdline, sizeof(cmdline), "n=%d k=%d", VTL_ITERS, VTL_BATCHES);
+	if (bench_vtlvm_run(build, elf, cmdline, vtl1, &r) || r.status != 1 || !r.vtl_switches) {
+		fprintf(stderr, "bench: bench_vtl round %d failed (vtlvm status %d)\n", i, r.status);
+		return -1;
+	}
+	for (int b = 0; b < VTL_BATCHES; b++) {
+		const u64 *t = &r.stage_ns[3 * b + 1];
+
+		if (!t[0] || t[1] <= t[0] || t[2] <= t[1]) {
+			fprintf(stderr, "bench: bench_vtl round %d lost batch %d\n", i, b);
+			return -1;
+		}
+		h[b] = (t[1] - t[0]) / VTL_ITERS;
+		v[b] = (t[2] - t[1]) / VTL_ITERS;
+		ratio[b] = v[b] * 1000 / h[b];
+	}
+	s->hcall[i] = median(h, VTL_BATCHES);
+	s->trip[i] = median(v, VTL_BATCHES);
+	s->ratio[i] = median(ratio, VTL_BATCHES);
+	/* Two switches per round trip; the few of the boot call do not move the figure. */
+	s->ioctls[i] = r.vtl_switch_ioctls * 2 * 100 / r.vtl_switches;
+	return 0;
+}
+
+static void report_vtl(struct vtl_series *s, int rounds)
+{
+	u64 ioctls = median(s->ioctls, rounds);
+
+	printf("bench vtl_hcall_ns %llu ns\n", (unsigned long long)median(s->hcall, rounds));
+	printf("bench vtl_roundtrip_ns %llu ns\n", (unsigned long long)median(s->trip, rounds));
+	printf("bench vtl_roundtrip_ratio %.3f x\n", median(s->ratio, rounds) / 1000.0);
+	printf("bench vtl_switch_ioctls %llu.%02llu count\n", (unsigned long long)(ioctls / 100),
+	       (unsigned long long)(ioctls % 100));
+}
+
 static void report(const char *name, struct series *s, int rounds)
 {
 	printf("bench %s_bare_ns %llu ns\n", name, (unsigned long long)median(s->bare, rounds));
@@ -89,6 +144,7 @@ int main(int argc, char **argv)
 	int rounds = argc > 2 ? atoi(argv[2]) : DEFAULT_ROUNDS;
 	u64 iters = argc > 3 ? strtoull(argv[3], NULL, 0) : DEFAULT_ITERS;
 	static struct series pio, hcall;
+	static struct vtl_series vtl;
 
 	if (rounds < 1 || rounds > MAX_ROUNDS || !iters) {
 		fprintf(stderr, "usage: %s BUILD_DIR [ROUNDS 1-%d] [ITERATIONS]\n", argv[0],
@@ -97,11 +153,13 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < rounds; i++) {
 		if (round_pair(build, "bench_pio.elf", iters, &pio, i) ||
-		    round_pair(build, "bench_hcall.elf", iters, &hcall, i))
+		    round_pair(build, "bench_hcall.elf", iters, &hcall, i) ||
+		    vtl_round(build, &vtl, i))
 			return 1;
 	}
 	report("pio_exit", &pio, rounds);
 	report("hcall", &hcall, rounds);
+	report_vtl(&vtl, rounds);
 	printf("bench startup_us %llu us\n", (unsigned long long)median(pio.start, rounds) / 1000);
 	printf("bench rounds %d count\n", rounds);
 	printf("bench iterations_per_round %llu count\n", (unsigned long long)iters);

@@ -8,5 +8,5 @@ $(BUILD)/bench/bench: $(BENCH_SRCS) tests/bench/bench.h $(BUILD)/libvtlvm.a
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/vtlvm $(BUILD)/bench/bench $(BUILD)/guests/bench_pio.elf \
-		$(BUILD)/guests/bench_hcall.elf
+		$(BUILD)/guests/bench_hcall.elf $(BUILD)/guests/bench_vtl.elf $(BUILD)/guests/vtl1/bench.elf
 	$(BUILD)/bench/bench $(BUILD)

@@ -32,11 +32,15 @@ static void parse_channel(FILE *f, u64 t0, struct bench_run *out)
 			out->stage_ns[stage] = ns;
 		else if (sscanf(line, "start %llu %u", &ns, &cpu) == 2)
 			out->start_ns = ns - t0;
+		else if (sscanf(line, "stat vtl_switches %llu", &value) == 1)
+			out->vtl_switches = value;
+		else if (sscanf(line, "stat vtl_switch_ioctls %llu", &value) == 1)
+			out->vtl_switch_ioctls = value;
 	}
 }
 
 int bench_vtlvm_run(const char *build_dir, const char *elf, const char *cmdline,
-		    struct bench_run *out)
+		    const char *vtl1_elf, struct bench_run *out)
 {
 	char vtlvm[512];
 	int chan[2], wstatus;
@@ -58,8 +62,14 @@ int bench_vtlvm_run(const char *build_dir, const char *elf, const char *cmdline,
 		dup2(null, STDIN_FILENO);
 		dup2(null, STDOUT_FILENO);
 		dup2(chan[1], 3);
-		execl(vtlvm, vtlvm, "run", "--config", "configs/test-guest.ini", "--kernel", elf,
-		      "--append", cmdline, "--serial", "none", "--test-channel=fd:3", NULL);
+		if (vtl1_elf)
+			execl(vtlvm, vtlvm, "run", "--config", "configs/test-guest.ini", "--kernel",
+			      elf, "--vtl1-kernel", vtl1_elf, "--append", cmdline, "--serial",
+			      "none", "--test-channel=fd:3", NULL);
+		else
+			execl(vtlvm, vtlvm, "run", "--config", "configs/test-guest.ini", "--kernel",
+			      elf, "--append", cmdline, "--serial", "none", "--test-channel=fd:3",
+			      NULL);
 		_exit(127);
 	}
 	close(chan[1]);

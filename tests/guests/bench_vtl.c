@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The VTL benchmark guest (with tests/guests/vtl1/bench.c in VTL1): K
+ * batches, each N null hypercalls between stages 3b+1 and 3b+2, then N VTL
+ * call + return round trips until stage 3b+3, so that each batch pairs the
+ * two under the same host load. Both loops are a few instructions of
+ * assembly around the call through the hypercall page, so the ratio
+ * compares the VMM's work: one exit for a hypercall, two exits and two VTL
+ * switches for a round trip. Command line: "n=<count> k=<batches>".
+ */
+#include "vsm.h"
+
+static u64 parse_count(const char *s, char key, u64 def)
+{
+	for (; *s; s++) {
+		if (s[0] == key && s[1] == '=') {
+			u64 n = 0;
+
+			for (s += 2; *s >= '0' && *s <= '9'; s++)
+				n = n * 10 + (*s - '0');
+			return n;
+		}
+	}
+	return def;
+}
+
+/* A null hypercall: fast SendSyntheticClusterIpi, vector 0x20, no VPs. */
+static void hypercalls(u64 n)
+{
+	const u64 control = HVCALL_SEND_SYNTHETIC_CLUSTER_IPI | HV_HYPERCALL_FAST_BIT;
+
+	asm volatile("1:\tmov %[c], %%rcx\n\t"
+		     "mov $0x20, %%edx\n\t"
+		     "xor %%r8d, %%r8d\n\t"
+		     "call *%[page]\n\t"
+		     "dec %[n]\n\t"
+		     "jnz 1b"
+		     : [n] "+b"(n)
+		     : [c] "r"(control), [page] "r"(hv_hcall_page)
+		     : "rax", "rcx", "rdx", "r8", "r10", "r11", "memory", "cc");
+}
+
+/* VTL call round trips: RCX = 0 (the input), through the VTL call stub. */
+static void vtl_calls(u64 n, void *stub)
+{
+	asm volatile("1:\txor %%ecx, %%ecx\n\t"
+		     "call *%[stub]\n\t"
+		     "dec %[n]\n\t"
+		     "jnz 1b"
+		     : [n] "+b"(n)
+		     : [stub] "r"(stub)
+		     : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory", "cc");
+}
+
+void guest_main(void)
+{
+	u64 n = parse_count(bootinfo_cmdline(), 'n', 100);
+	u64 k = parse_count(bootinfo_cmdline(), 'k', 10);
+	union hv_register_value off;
+	struct vtl_regs r;
+	void *stub;
+
+	hv_enable_hypercalls();
+	vsm_boot_vtl1(&r);
+	GUEST_ASSERT_EQ(hv_status(vsm_get_reg_raw(HV_VP_INDEX_SELF, 0,
+						  HV_REGISTER_VSM_CODE_PAGE_OFFSETS, &off)), 0);
+	stub = hv_hcall_page + (off.reg64 & HV_VSM_CODE_PAGE_OFFSETS_CALL_MASK);
+	for (u64 b = 0; b < k; b++) {
+		GUEST_SYNC_VAL(3 * b + 1, n);
+		hypercalls(n);
+		GUEST_SYNC_VAL(3 * b + 2, n);
+		vtl_calls(n, stub);
+		GUEST_SYNC_VAL(3 * b + 3, n);
+	}
+}
