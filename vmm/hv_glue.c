@@ -54,7 +54,10 @@ static int glue_interrupt(void *ctx, u8 vtl, u32 vp_index, u8 vector)
 	if (vp_index >= vm->nr_vcpus)
 		return -EINVAL;
 	ret = kvm_sys_ioctl(vm->vtl[0].fd, KVM_SIGNAL_MSI, &msi);
-	return ret < 0 ? ret : 0;
+	if (ret < 0)
+		return ret;
+	vtl_glue_vina(vm, vp_index);
+	return 0;
 }
 
 static void glue_request_stop(void *ctx, int status, const char *why)

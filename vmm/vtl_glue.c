@@ -128,7 +128,7 @@ static int switch_to(struct vcpu *vcpu, u8 to)
 	}
 	if (to > from)
 		write_entry_reason(vcpu, to, vcpu->vtls.entry_reason[to]);
-	vcpu->cur_vtl = to;
+	__atomic_store_n(&vcpu->cur_vtl, to, __ATOMIC_RELEASE);	/* read by vtl_glue_vina() */
 	vtl_vp_set_active(&vcpu->vtls, to);
 	if (to)
 		vcpu->vtl[to].entered = true;
@@ -330,6 +330,42 @@ int vtl_glue_interrupt(struct vm *vm, u8 vtl, u32 index, u8 vector)
 		return -ENODEV;	/* the VTL is not enabled on that VP yet */
 	lapic_deliver(a, LAPIC_DM_FIXED, vector, false);
 	return 0;
+}
+
+/*
+ * TLFS "Virtual Interrupt Notification Assist": an interrupt for VTL0 that
+ * arrives while the VP runs VTL1 with VINA enabled raises the VINA vector in
+ * VTL1 once, until VTL1 clears VinaAsserted in its assist page (or returns,
+ * with AutoReset). Seen here: the interrupts vtlvm itself raises for VTL0
+ * (SynIC, synthetic timers, synthetic IPIs); KVM's in-kernel APIC keeps its
+ * own (LAPIC timer, IPIs between VTL0 APICs) to itself.
+ */
+void vtl_glue_vina(struct vm *vm, u32 index)
+{
+	struct vcpu *vcpu;
+	struct hv_vp_assist_page *p;
+	struct lapic *a;
+	u64 vina;
+
+	if (!vm->vsm || index >= vm->nr_vcpus)
+		return;
+	vcpu = vm->vcpus[index];
+	if (!__atomic_load_n(&vcpu->cur_vtl, __ATOMIC_ACQUIRE))
+		return;		/* VTL0 runs: it takes the interrupt itself */
+	pthread_mutex_lock(&vm->vsm->lock);
+	vina = vm->vsm->vps[index].vina;
+	pthread_mutex_unlock(&vm->vsm->lock);
+	a = __atomic_load_n(&vcpu->vtl[1].lapic, __ATOMIC_ACQUIRE);
+	p = assist_page(vcpu, 1);
+	if (!(vina & HV_VSM_VINA_ENABLED) || !a || !p)
+		return;
+	if (__atomic_fetch_or(&p->vtl_control.vina_status, HV_VP_VTL_CONTROL_VINA_ASSERTED,
+			      __ATOMIC_SEQ_CST) & HV_VP_VTL_CONTROL_VINA_ASSERTED)
+		return;		/* asserted already: once until VTL1 clears it */
+	if (vina & HV_VSM_VINA_AUTO_EOI)
+		lapic_deliver_auto_eoi(a, vina & HV_VSM_VINA_VECTOR_MASK);
+	else
+		lapic_deliver(a, LAPIC_DM_FIXED, vina & HV_VSM_VINA_VECTOR_MASK, false);
 }
 
 int vtl_glue_apic_msr(struct vcpu *vcpu, u32 msr, u64 *val, bool write)

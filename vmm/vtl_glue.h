@@ -67,6 +67,8 @@ enum vcpu_action vtl_glue_vtl_return(struct vcpu *vcpu, bool fast);
 
 /* A Hyper-V interrupt (SynIC, synthetic timer, PV IPI) for VTL vtl > 0 of VP index. */
 int vtl_glue_interrupt(struct vm *vm, u8 vtl, u32 index, u8 vector) __must_check;
+/* vtlvm raised an interrupt for VTL0 of VP index: VINA, if VTL1 runs there and asked for it. */
+void vtl_glue_vina(struct vm *vm, u32 index);
 /* HV_X64_MSR_EOI/ICR/TPR of the calling VP's running VTL; -EPERM: #GP. */
 int vtl_glue_apic_msr(struct vcpu *vcpu, u32 msr, u64 *val, bool write) __must_check;
 

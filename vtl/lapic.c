@@ -796,11 +796,24 @@ bool lapic_has_interrupt(struct lapic *a)
 	return locked(a, pending(a) >= 0);
 }
 
+void lapic_deliver_auto_eoi(struct lapic *a, u8 vector)
+{
+	struct lapic_out out;
+
+	lapic_lock(a, &out);
+	vec_set(a->auto_eoi, vector);
+	deliver_locked(a, LAPIC_DM_FIXED, vector, false);
+	lapic_unlock(a, &out);
+}
+
 void lapic_accept(struct lapic *a, u8 vector)
 {
 	pthread_mutex_lock(&a->lock);
 	vec_clear(a->irr, vector);
-	vec_set(a->isr, vector);
+	if (a->auto_eoi[vector / 32] & BIT(vector % 32))
+		vec_clear(a->auto_eoi, vector);
+	else
+		vec_set(a->isr, vector);
 	pthread_mutex_unlock(&a->lock);
 }
 

@@ -98,6 +98,7 @@ struct lapic {
 	u64 apic_base;		/* IA32_APIC_BASE */
 	u32 regs[64];		/* the 16-byte-spaced registers, by offset >> 4 */
 	u32 irr[8], isr[8], tmr[8];
+	u32 auto_eoi[8];	/* vectors delivered to be taken without an ISR bit (VINA) */
 	bool nmi_pending;
 	u32 esr_pending;	/* errors since the last ESR write (SDM 11.5.3) */
 
@@ -157,6 +158,11 @@ void lapic_set_cr8(struct lapic *a, u8 cr8);
  * became deliverable. Any thread.
  */
 void lapic_deliver(struct lapic *a, enum lapic_dm mode, u8 vector, bool level);
+/*
+ * A fixed interrupt that ends itself when the CPU takes it (no ISR bit, no
+ * EOI): TLFS "Virtual Interrupt Notification Assist" with AutoEoi.
+ */
+void lapic_deliver_auto_eoi(struct lapic *a, u8 vector);
 /* Does this APIC accept destination dest in the given mode (SDM 11.6.2)? */
 bool lapic_match_dest(struct lapic *a, u32 dest, bool logical, bool x2apic_sender);
 

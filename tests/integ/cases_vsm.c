@@ -87,5 +87,18 @@ const struct guest_case vsm_guest_cases[] = {
 			    { 7, 0 }, { 8, 1ULL << 32 } },
 		.expect_done = true, .status = PASS,
 	},
+	{
+		/*
+		 * VINA: VTL0's synthetic timer fires while VTL1 spins; VTL1 sees
+		 * VinaAsserted and one VINA (auto-EOI: its lower-priority APIC timer
+		 * still arrives later), VTL0 its own interrupt after the return,
+		 * which cleared VinaAsserted (auto-reset).
+		 */
+		.name = "vsm-vina",
+		.kernel = "@/guests/vsm_vina.elf",
+		.args = { SERVICE },
+		.stages = { { 1, 1 }, { 2, 1 }, { 3, 1 }, { 4, 0 }, { 5, 1 } },
+		.expect_done = true, .status = PASS,
+	},
 };
 const unsigned int nr_vsm_guest_cases = sizeof(vsm_guest_cases) / sizeof(vsm_guest_cases[0]);

@@ -59,6 +59,13 @@ static void on_vtl0_ipi(struct ex_regs *regs)
 	apic_write(APIC_EOI, 0);
 }
 
+/* Installed with AutoEoi (VsmVina): no EOI here, the APIC ends it on delivery. */
+static void on_vina(struct ex_regs *regs)
+{
+	(void)regs;
+	__atomic_add_fetch(&shared->vinas, 1, __ATOMIC_SEQ_CST);
+}
+
 static u64 read_cr(int n)
 {
 	u64 v = 0;
@@ -269,6 +276,13 @@ static bool dispatch(struct vtl_regs *r)
 		r->rdx = READ_ONCE(shared->ap_counter);
 		r->rdi = SVC_OK;
 		return false;
+	case SVC_WAIT_VINA:
+		for (u64 i = 0; !READ_ONCE(shared->vinas) && i < 20000000; i++)
+			cpu_relax();
+		r->rsi = READ_ONCE(vsm_assist_page()->vtl_control.vina_status);
+		r->rdx = READ_ONCE(shared->vinas);
+		r->rdi = SVC_OK;
+		return false;
 	case SVC_AP_RELEASE:
 		WRITE_ONCE(shared->ap_release, 1);
 		r->rdi = SVC_OK;
@@ -309,6 +323,7 @@ static void install_handlers(void)
 	idt_set_handler(SVC_IPI_VECTOR, on_ipi);
 	idt_set_handler(SVC_STIMER_VECTOR, on_stimer);
 	idt_set_handler(SVC_VTL0_IPI_VECTOR, on_vtl0_ipi);
+	idt_set_handler(SVC_VINA_VECTOR, on_vina);
 }
 
 /*

@@ -33,6 +33,7 @@ enum svc_cmd {
 	SVC_STIMER,		/* synthetic timer 0, direct mode, SVC_STIMER_VECTOR, RSI = 100 ns */
 	SVC_AP_STATE,		/* RSI = what the AP's VTL1 reported (svc_ap_state) */
 	SVC_AP_RELEASE,		/* let the AP's VTL1 return to its VTL0 */
+	SVC_WAIT_VINA,		/* spin (IF=1) until a VINA: RSI = vina_status seen, RDX = VINAs */
 };
 
 /*
@@ -51,12 +52,14 @@ struct svc_shared {
 	unsigned long long ap_counter;		/* the AP's VTL1 counts while it runs */
 	unsigned long long ap_release;		/* VTL0 sets it to let the AP's VTL1 go on */
 	unsigned long long last_reason;		/* the entry reason of the last entry */
+	unsigned long long vinas;		/* SVC_VINA_VECTOR interrupts */
 };
 
 #define SVC_TIMER_VECTOR	0x40
 #define SVC_IPI_VECTOR		0x41
 #define SVC_STIMER_VECTOR	0x42
 #define SVC_VTL0_IPI_VECTOR	0x43	/* a SendSyntheticClusterIpi from VTL0 aimed at VTL1 */
+#define SVC_VINA_VECTOR		0x44	/* VsmVina: VTL0 has an interrupt waiting */
 
 /* SVC_BUMP_GPRS: GPR n (struct vtl_regs order, RAX = 0) holds svc_pattern(n) going in. */
 static inline unsigned long long svc_pattern(unsigned int n)
