@@ -210,8 +210,12 @@ static hv_status_t set_pending_event(struct vsm *vsm, struct hv_vp *caller, u8 t
 {
 	struct vsm_vp *vp = vsm_vp_of(vsm, caller);
 	u64 ev = v->reg128.low;
-	u8 vector = (ev & HV_X64_PENDING_INTERRUPTION_VECTOR_MASK) >>
-		    HV_X64_PENDING_INTERRUPTION_VECTOR_SHIFT;
+	/*
+	 * The vector field is 16 bits (31:16): held in a u8, vector 0x10d was
+	 * checked as 0x0d and injected as #GP. Check all 16 bits.
+	 */
+	u16 vector = (ev & HV_X64_PENDING_INTERRUPTION_VECTOR_MASK) >>
+		     HV_X64_PENDING_INTERRUPTION_VECTOR_SHIFT;
 	bool has_error = ev & BIT(8);
 
 	if (target >= caller->vtl)

@@ -291,16 +291,22 @@ static inline u64 fake_control(const struct hv_hcall_regs *r)
 
 #define FAKE_VARHEAD(qwords)	((u64)(qwords) << HV_HYPERCALL_VARHEAD_OFFSET)
 
-/* One memory-form call from VP vp; returns the status, *reps gets the reps completed. */
-static inline hv_status_t fake_hcall(struct fake_hv *f, u32 vp, u64 control, u16 *reps)
+/* One memory-form call from vp (any VTL); returns the status, *reps gets the reps completed. */
+static inline hv_status_t fake_hcall_on(struct hv_vp *vp, u64 control, u16 *reps)
 {
 	struct hv_hcall_regs r = fake_regs64(control, FAKE_IN_GPA, FAKE_OUT_GPA);
 
-	if (hv_hypercall(fake_vp(f, vp), &r) != HV_HCALL_DONE)
+	if (hv_hypercall(vp, &r) != HV_HCALL_DONE)
 		return 0xffff;
 	if (reps)
 		*reps = hv_hypercall_result_reps(r.rax);
 	return hv_hypercall_result_status(r.rax);
+}
+
+/* The same from VTL0 of VP vp. */
+static inline hv_status_t fake_hcall(struct fake_hv *f, u32 vp, u64 control, u16 *reps)
+{
+	return fake_hcall_on(fake_vp(f, vp), control, reps);
 }
 
 #endif /* VTLVM_FAKE_HV_H */
