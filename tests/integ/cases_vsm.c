@@ -86,8 +86,7 @@ const struct guest_case vsm_guest_cases[] = {
 		.stages = { { 1, 0 }, { 2, 1 }, { 3, 10 }, { 4, 0x1001 }, { 5, 1 }, { 6, 1 },
 			    { 7, 0 }, { 8, 1ULL << 32 } },
 		.expect_done = true, .status = PASS,
-	},
-	{
+	}, {
 		/*
 		 * VINA: VTL0's synthetic timer fires while VTL1 spins; VTL1 sees
 		 * VinaAsserted and one VINA (auto-EOI: its lower-priority APIC timer
