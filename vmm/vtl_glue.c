@@ -582,7 +582,8 @@ int vtl_glue_create(struct vm *vm)
 	    (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS) || !caps_has(&vm->caps, CAP_X86_MSR_FILTER) ||
 	    !caps_has(&vm->caps, CAP_XSAVE) || !caps_has(&vm->caps, CAP_DEBUGREGS)) {
 		pr_err("hyperv:vsm needs KVM_CAP_SYNC_REGS, KVM_CAP_X86_MSR_FILTER, "
-		       "KVM_CAP_XSAVE and KVM_CAP_DEBUGREGS (see `vtlvm caps`)");
+		       "KVM_CAP_XSAVE and KVM_CAP_DEBUGREGS (see `vtlvm caps`); "
+		       "--hv-vsm off runs without VSM");
 		return -EOPNOTSUPP;
 	}
 	pthread_mutex_init(&vm->vtl_lock, NULL);

@@ -81,6 +81,15 @@ static void read_vtl0(void)
 	CHECK(v.status == HV_STATUS_SUCCESS && v.lo == 0x400);
 	v = get0(0x12345);
 	CHECK(v.status == HV_STATUS_UNKNOWN_REGISTER_NAME);
+	/* The same RIP through an XMM fast call, the value in XMM1. */
+	{
+		struct vtl_regs r = { .rdi = SVC_GET_REG_XMM, .rsi = HV_X64_REGISTER_RIP,
+				      .rdx = hv_input_vtl(0) };
+
+		vtl_call(&r);
+		CHECK(hv_status(r.rdi) == HV_STATUS_SUCCESS && hv_reps(r.rdi) == 1 &&
+		      r.rsi == (u64)hv_hcall_page + 0x20 + 0x10 && r.rdx == 0);
+	}
 }
 
 static void write_vtl0(void)

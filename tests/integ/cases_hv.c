@@ -61,6 +61,14 @@ const struct guest_case hv_guest_cases[] = {
 					 FEATURES & ~0x8010ULL, 0x20, 1) },
 		.expect_done = true, .status = PASS,
 	}, {
+		/* hyperv:vsm = off: no AccessVsm, AccessVpRegisters, StartVirtualProcessor, SynIC. */
+		.name = "hv-cpuid-vsm-off",
+		.kernel = "@/guests/hv_cpuid.elf",
+		.args = { "--hv-flush-hint", "on", "--hv-vsm", "off" },
+		.stages = { CPUID_STAGES(PRIV_EAX & ~0x4ULL, PRIV_EBX & ~0x230000ULL, FEATURES,
+					 HINTS, 1) },
+		.expect_done = true, .status = PASS,
+	}, {
 		.name = "hv-cpuid-hyperv-off",
 		.kernel = "@/guests/hv_cpuid.elf",
 		.args = { "--hyperv", "off" },

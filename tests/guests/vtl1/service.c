@@ -188,6 +188,24 @@ static void get_reg(struct vtl_regs *r)
 	r->rdx = v.reg128.high;
 }
 
+/*
+ * GetVpRegisters, fast with XMM output: header in RDX/R8, the name in XMM0,
+ * the value in the 16 bytes after the input rounded up to 16 (XMM1).
+ */
+static void get_reg_xmm(struct vtl_regs *r)
+{
+	const u64 control = HVCALL_GET_VP_REGISTERS | HV_HYPERCALL_FAST_BIT |
+			    (1ULL << HV_HYPERCALL_REP_COMP_OFFSET);
+	u64 block[14] = { HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF | r->rdx << 32, r->rsi };
+	u64 result = ~0ULL;
+
+	if (hv_hypercall_xmm_safe(control, block, &result))
+		result = ~0ULL;
+	r->rdi = result;
+	r->rsi = block[4];
+	r->rdx = block[5];
+}
+
 static void set_reg(struct vtl_regs *r)
 {
 	union hv_register_value v = { .reg128 = { r->r8, r->r9 } };
@@ -227,6 +245,9 @@ static bool dispatch(struct vtl_regs *r)
 		return false;
 	case SVC_SET_REG:
 		set_reg(r);
+		return false;
+	case SVC_GET_REG_XMM:
+		get_reg_xmm(r);
 		return false;
 	case SVC_HYPERCALL:
 		r->rdi = hypercall(r->rsi, r->rdx, r->r8);

@@ -34,6 +34,7 @@ enum svc_cmd {
 	SVC_AP_STATE,		/* RSI = what the AP's VTL1 reported (svc_ap_state) */
 	SVC_AP_RELEASE,		/* let the AP's VTL1 return to its VTL0 */
 	SVC_WAIT_VINA,		/* spin (IF=1) until a VINA: RSI = vina_status seen, RDX = VINAs */
+	SVC_GET_REG_XMM,	/* SVC_GET_REG as an XMM fast call: RDI = result, RSI/RDX = value */
 };
 
 /*
