@@ -73,7 +73,8 @@ static u64 glue_vp_runtime_ns(void *ctx, void *vcpu_ptr)
 
 	(void)ctx;
 	/* The VP thread's CPU time includes the time KVM_RUN spent in the guest. */
-	if (!vcpu->started || pthread_getcpuclockid(vcpu->thread, &cid) ||
+	if (!__atomic_load_n(&vcpu->has_thread, __ATOMIC_ACQUIRE) ||
+	    pthread_getcpuclockid(vcpu->thread, &cid) ||
 	    clock_gettime(cid, &ts))
 		return 0;
 	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
@@ -147,15 +148,18 @@ static int glue_flush_tlb(void *ctx, u8 vtl, u32 vp_index)
 	if (vtl != 0 || vp_index >= vm->nr_vcpus)
 		return -EINVAL;
 	target = vm->vcpus[vp_index];
-	if (target == self || !target->started)
+	if (target == self || !__atomic_load_n(&target->started, __ATOMIC_ACQUIRE))
 		return vcpu_flush_tlb(target);
 	ticket = atomic_fetch_add(&target->flush_req, 1) + 1;
 	vcpu_wake(target);
 	while (atomic_load(&target->flush_done) < ticket) {
 		if (vm_stopping(vm))
 			return -EINTR;
-		if (self)
+		/* Serve what others ask of this VP meanwhile, or two waiting VPs would hang. */
+		if (self) {
 			hv_glue_service_flush(self);
+			vtl_glue_service(self);
+		}
 		nanosleep(&nap, NULL);
 	}
 	return 0;

@@ -316,11 +316,15 @@ static enum vcpu_action vcpu_run_once(struct vcpu *vcpu)
 	atomic_store(&vcpu->in_run, false);
 	if (v->run->exit_reason == KVM_EXIT_INTR) {
 		/*
-		 * A kick: clear it before looking at why (stop, flush). A kick
-		 * that comes after this store sets it again and the next
+		 * A kick: clear it before looking at why (stop, flush, a VTL
+		 * switch), in every VTL's kvm_run, as vcpu_kick() set it in all.
+		 * A kick that comes after this store sets it again and the next
 		 * KVM_RUN returns at once; vcpu_kick() pairs with this.
 		 */
-		__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+		for (unsigned int i = 0; i < VTL_MAX; i++)
+			if (vcpu->vtl[i].run)
+				__atomic_store_n(&vcpu->vtl[i].run->immediate_exit, 0,
+						 __ATOMIC_SEQ_CST);
 	}
 	if (ret) {
 		pr_err("vcpu%u: KVM_RUN (VTL%u): %s", vcpu->index, vcpu->cur_vtl, strerror(-ret));
@@ -369,20 +373,28 @@ static void *vcpu_thread(void *arg)
 
 int vcpu_start(struct vcpu *vcpu)
 {
-	int ret = pthread_create(&vcpu->thread, NULL, vcpu_thread, vcpu);
+	int ret;
 
-	if (ret)
+	/* Set first: from now on only the VP's thread may touch its vCPUs (vmm/hv_glue.c). */
+	__atomic_store_n(&vcpu->started, true, __ATOMIC_SEQ_CST);
+	ret = pthread_create(&vcpu->thread, NULL, vcpu_thread, vcpu);
+	if (ret) {
+		__atomic_store_n(&vcpu->started, false, __ATOMIC_SEQ_CST);
 		return -ret;
-	vcpu->started = true;
+	}
+	__atomic_store_n(&vcpu->has_thread, true, __ATOMIC_RELEASE);
 	return 0;
 }
 
 void vcpu_kick(struct vcpu *vcpu)
 {
-	for (unsigned int i = 0; i < VTL_MAX; i++)
-		if (vcpu->vtl[i].run)
-			__atomic_store_n(&vcpu->vtl[i].run->immediate_exit, 1, __ATOMIC_SEQ_CST);
-	if (vcpu->started)
+	for (unsigned int i = 0; i < VTL_MAX; i++) {
+		struct kvm_run *run = __atomic_load_n(&vcpu->vtl[i].run, __ATOMIC_ACQUIRE);
+
+		if (run)
+			__atomic_store_n(&run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	}
+	if (__atomic_load_n(&vcpu->has_thread, __ATOMIC_ACQUIRE))
 		pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
 }
 
@@ -398,7 +410,8 @@ void vcpu_wake(struct vcpu *vcpu)
 
 void vcpu_join(struct vcpu *vcpu)
 {
-	if (vcpu->started)
+	if (vcpu->has_thread)
 		pthread_join(vcpu->thread, NULL);
+	vcpu->has_thread = false;
 	vcpu->started = false;
 }

@@ -44,6 +44,7 @@ struct vcpu_vtl {
 	int fd;			/* KVM vCPU fd, -1 if this VTL is not enabled here */
 	struct kvm_run *run;
 	bool synced;		/* run->s.regs holds the registers (vmm/vtl_regs.h) */
+	bool configured;	/* above VTL0: CPUID and TSC set (vmm/vtl_vm.c) */
 	struct lapic *lapic;	/* above VTL0: the VMM's local APIC */
 	struct loop_source timer_src;	/* its timer's timerfd, fd -1 if none */
 	bool halted;		/* above VTL0: HLT, waiting for an interrupt */
@@ -55,7 +56,8 @@ struct vcpu {
 	struct vm *vm;
 	u32 index;		/* VP index = APIC ID */
 	pthread_t thread;
-	bool started;
+	bool started;		/* its thread owns its vCPUs: no other thread issues their ioctls */
+	bool has_thread;	/* thread is valid (kicks, CPU time, join) */
 	unsigned int cur_vtl;	/* the VTL whose vCPU runs (or last ran) */
 	struct vcpu_vtl vtl[VTL_MAX];
 	struct hv_vp *hv_vp[VTL_MAX];	/* Hyper-V state of this VP per VTL, or NULL */

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "hv/hv.h"
+#include "vmm/hv_glue.h"
 #include "vmm/kvm_sys.h"
 #include "vmm/log.h"
 #include "vmm/status.h"
@@ -34,6 +35,8 @@ void vtl_glue_service(struct vcpu *vcpu)
 {
 	struct vp_request *r;
 
+	if (!__atomic_load_n(&vcpu->req, __ATOMIC_ACQUIRE))
+		return;		/* the common case: no lock on every exit */
 	pthread_mutex_lock(&vcpu->lock);
 	r = vcpu->req;
 	vcpu->req = NULL;
@@ -44,10 +47,18 @@ void vtl_glue_service(struct vcpu *vcpu)
 	atomic_store(&r->done, true);
 }
 
-static void nap(void)
+/*
+ * While a VP waits for another, it serves what others ask of it (requests,
+ * TLB flushes): two VPs waiting for each other would otherwise never finish.
+ */
+static void wait_a_little(struct vcpu *self)
 {
 	struct timespec t = { .tv_nsec = REQUEST_POLL_NS };
 
+	if (self) {
+		vtl_glue_service(self);
+		hv_glue_service_flush(self);
+	}
 	nanosleep(&t, NULL);
 }
 
@@ -62,30 +73,33 @@ int vtl_glue_request(struct vcpu *self, struct vcpu *target, int (*fn)(struct vc
 	while (pthread_mutex_trylock(&target->req_lock)) {
 		if (vm_stopping(target->vm))
 			return -EINTR;
-		if (self)
-			vtl_glue_service(self);
-		nap();
+		wait_a_little(self);
 	}
 	pthread_mutex_lock(&target->lock);
-	target->req = &r;
+	__atomic_store_n(&target->req, &r, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&target->lock);
 	vcpu_wake(target);
 	while (!atomic_load(&r.done)) {
+		bool taken_back = false;
+
+		/*
+		 * Stopping: the target may never look again, so take the request
+		 * back if it is still queued. Once taken, fn runs to its end and
+		 * writes r (and fn's own arguments): wait for it.
+		 */
 		if (vm_stopping(target->vm)) {
-			/* The target may never look again: take the request back if it is still there. */
 			pthread_mutex_lock(&target->lock);
-			if (target->req == &r)
+			if (target->req == &r) {
 				target->req = NULL;
-			pthread_mutex_unlock(&target->lock);
-			if (!atomic_load(&r.done)) {
-				pthread_mutex_unlock(&target->req_lock);
-				return -EINTR;
+				taken_back = true;
 			}
-			break;
+			pthread_mutex_unlock(&target->lock);
 		}
-		if (self)
-			vtl_glue_service(self);
-		nap();
+		if (taken_back) {
+			pthread_mutex_unlock(&target->req_lock);
+			return -EINTR;
+		}
+		wait_a_little(self);
 	}
 	pthread_mutex_unlock(&target->req_lock);
 	return r.result;
@@ -135,12 +149,25 @@ static int switch_to(struct vcpu *vcpu, u8 to)
 	return 0;
 }
 
-/* Is there an interrupt VTL vtl would take now (its APIC's TPR/PPR decides, not IF)? */
+/*
+ * Does VTL vtl have an interrupt that makes it preempt a lower VTL? Its
+ * APIC's TPR/PPR decides, not IF (TLFS "VTL Interrupt Management"). A VTL
+ * never entered on this VP yet (enabled, waiting for its first VtlCall or
+ * StartVp) is not started by an interrupt: it keeps it for later.
+ */
 static bool vtl_has_interrupt(struct vcpu *vcpu, u8 vtl)
 {
-	struct lapic *a = vcpu->vtl[vtl].lapic;
+	struct vcpu_vtl *v = &vcpu->vtl[vtl];
 
-	return a && lapic_has_interrupt(a);
+	return v->lapic && v->entered && lapic_has_interrupt(v->lapic);
+}
+
+/* A VTL halted in HLT resumes for an NMI, or an interrupt it can take (RFLAGS.IF set). */
+static bool halt_ends(struct vcpu_vtl *v)
+{
+	if (lapic_nmi_pending(v->lapic))
+		return true;
+	return (v->run->s.regs.regs.rflags & EFLAGS_IF) && lapic_has_interrupt(v->lapic);
 }
 
 enum vtl_sched vtl_glue_schedule(struct vcpu *vcpu)
@@ -163,7 +190,7 @@ enum vtl_sched vtl_glue_schedule(struct vcpu *vcpu)
 	if (!want && vcpu->vtl0_held)
 		return VTL_SCHED_IDLE;
 	if (want && vcpu->vtl[want].halted) {
-		if (!vtl_has_interrupt(vcpu, want))
+		if (!halt_ends(&vcpu->vtl[want]))
 			return VTL_SCHED_IDLE;
 		vcpu->vtl[want].halted = false;
 	}
@@ -306,6 +333,9 @@ enum vcpu_action vtl_glue_vtl_return(struct vcpu *vcpu, bool fast)
 		return VCPU_FATAL;
 	pthread_mutex_lock(&vcpu->vm->vsm->lock);
 	svp->secure_config &= ~(u64)HV_VSM_VP_SECURE_CONFIG_TLB_LOCKED;
+	/* A PendingEvent0 is injected as the lower VTL runs now: no longer pending. */
+	if (to == 0)
+		svp->pending_event0[0] &= ~(u64)HV_X64_PENDING_EVENT_PENDING;
 	if (p && (svp->vina & HV_VSM_VINA_AUTO_RESET))
 		p->vtl_control.vina_status &= ~HV_VP_VTL_CONTROL_VINA_ASSERTED;
 	pthread_mutex_unlock(&vcpu->vm->vsm->lock);
@@ -352,9 +382,8 @@ void vtl_glue_vina(struct vm *vm, u32 index)
 	vcpu = vm->vcpus[index];
 	if (!__atomic_load_n(&vcpu->cur_vtl, __ATOMIC_ACQUIRE))
 		return;		/* VTL0 runs: it takes the interrupt itself */
-	pthread_mutex_lock(&vm->vsm->lock);
-	vina = vm->vsm->vps[index].vina;
-	pthread_mutex_unlock(&vm->vsm->lock);
+	/* Read without vsm->lock: this runs under hv->lock, which VSM paths take after it. */
+	vina = __atomic_load_n(&vm->vsm->vps[index].vina, __ATOMIC_RELAXED);
 	a = __atomic_load_n(&vcpu->vtl[1].lapic, __ATOMIC_ACQUIRE);
 	p = assist_page(vcpu, 1);
 	if (!(vina & HV_VSM_VINA_ENABLED) || !a || !p)
@@ -419,21 +448,28 @@ static bool vtl0_started(struct vcpu *vcpu)
 	       mp.mp_state != KVM_MP_STATE_INIT_RECEIVED;
 }
 
+/*
+ * The vCPU first, then the context KVM may refuse, and only then the APIC
+ * and Hyper-V state other threads can reach: a refused context leaves
+ * nothing published (the vCPU itself stays for the next try).
+ */
 static int enable_vp_vtl_local(struct vcpu *vcpu, void *arg)
 {
 	struct vp_start *st = arg;
-	int ret;
+	int ret = vtl_vcpu_create(vcpu, st->vtl);
 
-	pthread_mutex_lock(&vcpu->vm->vtl_lock);
-	ret = vtl_vcpu_create(vcpu, st->vtl);
-	pthread_mutex_unlock(&vcpu->vm->vtl_lock);
-	if (!ret)
-		ret = vtl_regs_load_context(&vcpu->vtl[st->vtl], st->ctx);
 	if (ret) {
-		st->status = ret == -EINVAL ? HV_STATUS_INVALID_REGISTER_VALUE :
-					      HV_STATUS_INSUFFICIENT_MEMORY;
-		if (vcpu->vtl[st->vtl].fd >= 0)
-			vtl_vcpu_destroy(vcpu, st->vtl);
+		st->status = HV_STATUS_INSUFFICIENT_MEMORY;
+		return 0;
+	}
+	ret = vtl_regs_load_context(&vcpu->vtl[st->vtl], st->ctx);
+	if (ret) {
+		st->status = HV_STATUS_INVALID_REGISTER_VALUE;
+		return 0;
+	}
+	ret = vtl_vcpu_publish(vcpu, st->vtl);
+	if (ret) {
+		st->status = HV_STATUS_INSUFFICIENT_MEMORY;
 		return 0;
 	}
 	/* TLFS: from now on INIT/SIPI to this VP's VTL0 are dropped; StartVp starts it. */
@@ -470,6 +506,24 @@ static int start_vtl0(struct vcpu *vcpu, const struct hv_initial_vp_context *c)
 	if (!ret)
 		vcpu->vtl0_held = false;
 	return ret;
+}
+
+/* DenyLowerVtlStartup: a VP whose VTL0 never ran waits for HvCallStartVirtualProcessor. */
+static int hold_unstarted(struct vcpu *vcpu, void *arg)
+{
+	(void)arg;
+	if (!vtl0_started(vcpu))
+		vcpu->vtl0_held = true;
+	return 0;
+}
+
+static void host_deny_lower_vtl_startup(void *ctx, void *caller)
+{
+	struct vm *vm = ctx;
+
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		if (vtl_glue_request(caller, vm->vcpus[i], hold_unstarted, NULL))
+			return;		/* the VM is stopping */
 }
 
 static int start_vp_local(struct vcpu *vcpu, void *arg)
@@ -541,16 +595,28 @@ static int host_set_reg(void *ctx, void *vcpu, u8 vtl, u32 name, const union hv_
 	return vtl_regs_set(vcpu, vtl, name, v);
 }
 
-/* PendingEvent0: the exception is injected when the lower VTL's vCPU runs next. */
+/*
+ * PendingEvent0: the exception is injected when the lower VTL's vCPU runs
+ * next. A #PF's address goes into CR2, which is shared: the running VTL's
+ * copy, which the return to the lower VTL carries over (vmm/vtl_regs.c).
+ */
 static int host_inject_exception(void *ctx, void *vcpu_ptr, u8 vtl, u8 vector, bool has_error,
-				 u32 error_code)
+				 u32 error_code, u64 param)
 {
 	struct vcpu *vcpu = vcpu_ptr;
+	struct vcpu_vtl *running = &vcpu->vtl[vcpu->cur_vtl];
 	int fd = vcpu->vtl[vtl].fd;
 	struct kvm_vcpu_events ev;
 	int ret;
 
 	(void)ctx;
+	if (vector == 14) {
+		ret = vtl_regs_sync(running);
+		if (ret)
+			return ret;
+		running->run->s.regs.sregs.cr2 = param;
+		running->run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
+	}
 	ret = kvm_sys_ioctl(fd, KVM_GET_VCPU_EVENTS, &ev);
 	if (ret < 0)
 		return ret;
@@ -570,6 +636,7 @@ static const struct vsm_host_ops vsm_ops = {
 	.get_reg = host_get_reg,
 	.set_reg = host_set_reg,
 	.inject_exception = host_inject_exception,
+	.deny_lower_vtl_startup = host_deny_lower_vtl_startup,
 };
 
 /* ---- Life cycle -------------------------------------------------------------------------------- */

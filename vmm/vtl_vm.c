@@ -155,14 +155,16 @@ int vtl_vm_create(struct vm *vm, u8 vtl)
 		return fd;
 	ret = setup_vm(vm, vtl, fd);
 	if (!ret)
-		ret = hv_vtl_enable(vm->hv, vtl);
-	if (!ret)
 		ret = build_cpuid(vm, vtl);
 	/* VTL0's MTRR writes must come to the VMM too from now on (shared state). */
 	if (!ret)
 		ret = vtl_vm_msr_filter(vm, 0, true);
+	/* Last: hv/ publishes the VTL's state, which nothing can take back. */
+	if (!ret)
+		ret = hv_vtl_enable(vm->hv, vtl);
 	if (ret) {
 		pr_err("cannot create the VTL%u VM: %s", vtl, strerror(-ret));
+		vtl_vm_destroy(vm, vtl);
 		close(fd);
 		return ret;
 	}
@@ -337,30 +339,55 @@ static int setup_apic(struct vcpu *vcpu, struct vcpu_vtl *v)
 	return 0;
 }
 
+/*
+ * KVM cannot take a vCPU back: once created, its id stays used until the VM
+ * goes. So a vCPU, once made, is kept across a failed EnableVpVtl (a context
+ * KVM refused, say) and reused by the next try.
+ */
 int vtl_vcpu_create(struct vcpu *vcpu, u8 vtl)
 {
 	struct vm *vm = vcpu->vm;
 	struct vcpu_vtl *v = &vcpu->vtl[vtl];
 	int fd = __atomic_load_n(&vm->vtl[vtl].fd, __ATOMIC_ACQUIRE);
-	int ret;
+	int ret = 0;
 
-	if (fd < 0 || v->fd >= 0)
+	if (fd < 0 || v->lapic)
 		return -EINVAL;
-	ret = kvm_sys_ioctl_val(fd, KVM_CREATE_VCPU, vcpu->index);
-	if (ret < 0)
-		return ret;
-	v->fd = ret;
-	ret = kvm_sys_map_run(v->fd, vm->run_size, &v->run);
-	if (!ret)
+	if (v->fd < 0) {
+		ret = kvm_sys_ioctl_val(fd, KVM_CREATE_VCPU, vcpu->index);
+		if (ret < 0)
+			goto out;
+		v->fd = ret;
+		ret = 0;
+	}
+	if (!v->run) {
+		struct kvm_run *run;
+
+		ret = kvm_sys_map_run(v->fd, vm->run_size, &run);
+		if (!ret)	/* vcpu_kick() reads it from other threads */
+			__atomic_store_n(&v->run, run, __ATOMIC_RELEASE);
+	}
+	if (!ret && !v->configured)
 		ret = setup_vcpu(vcpu, v);
 	if (!ret)
-		ret = setup_apic(vcpu, v);
-	if (ret) {
+		v->configured = true;
+out:
+	if (ret)
 		pr_err("cannot create vcpu%u in VTL%u: %s", vcpu->index, vtl, strerror(-ret));
-		vtl_vcpu_destroy(vcpu, vtl);
+	return ret;
+}
+
+/* The vCPU holds its initial context: give it its APIC and Hyper-V state, visible to others. */
+int vtl_vcpu_publish(struct vcpu *vcpu, u8 vtl)
+{
+	struct vcpu_vtl *v = &vcpu->vtl[vtl];
+	int ret = setup_apic(vcpu, v);
+
+	if (ret) {
+		pr_err("cannot give vcpu%u an APIC in VTL%u: %s", vcpu->index, vtl, strerror(-ret));
 		return ret;
 	}
-	vcpu->hv_vp[vtl] = hv_vp_get(vm->hv, vtl, vcpu->index);
+	vcpu->hv_vp[vtl] = hv_vp_get(vcpu->vm->hv, vtl, vcpu->index);
 	vcpu->hv_vp[vtl]->vcpu = vcpu;
 	return 0;
 }

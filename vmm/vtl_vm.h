@@ -26,8 +26,13 @@ void vtl_vm_destroy(struct vm *vm, u8 vtl);
  */
 int vtl_vm_msr_filter(struct vm *vm, u8 vtl, bool mtrr_writes) __must_check;
 
-/* Create VP vcpu's vCPU in VTL vtl, with its APIC and timer; on the VP's thread. */
+/*
+ * Create VP vcpu's vCPU in VTL vtl (CPUID, TSC), on the VP's thread; a
+ * vCPU made by an earlier, failed try is reused (KVM keeps its id).
+ */
 int vtl_vcpu_create(struct vcpu *vcpu, u8 vtl) __must_check;
+/* Then give it its APIC, timer and Hyper-V state: from now on other threads may use them. */
+int vtl_vcpu_publish(struct vcpu *vcpu, u8 vtl) __must_check;
 void vtl_vcpu_destroy(struct vcpu *vcpu, u8 vtl);
 
 #endif /* VTLVM_VTL_VM_H */

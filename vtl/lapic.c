@@ -801,8 +801,10 @@ void lapic_deliver_auto_eoi(struct lapic *a, u8 vector)
 	struct lapic_out out;
 
 	lapic_lock(a, &out);
-	vec_set(a->auto_eoi, vector);
 	deliver_locked(a, LAPIC_DM_FIXED, vector, false);
+	/* Only a vector that made it into IRR ends itself (a dropped one must not mark it). */
+	if (a->irr[vector / 32] & BIT(vector % 32))
+		vec_set(a->auto_eoi, vector);
 	lapic_unlock(a, &out);
 }
 
@@ -815,6 +817,11 @@ void lapic_accept(struct lapic *a, u8 vector)
 	else
 		vec_set(a->isr, vector);
 	pthread_mutex_unlock(&a->lock);
+}
+
+bool lapic_nmi_pending(struct lapic *a)
+{
+	return locked(a, a->nmi_pending);
 }
 
 bool lapic_take_nmi(struct lapic *a)

@@ -176,6 +176,8 @@ int lapic_next_vector(struct lapic *a);
 bool lapic_has_interrupt(struct lapic *a);
 /* The CPU took vector (KVM_INTERRUPT issued): IRR -> ISR, PPR raised. */
 void lapic_accept(struct lapic *a, u8 vector);
+/* Is an NMI pending (without taking it)? */
+bool lapic_nmi_pending(struct lapic *a);
 /* Take the pending NMI, if any. */
 bool lapic_take_nmi(struct lapic *a);
 

@@ -95,24 +95,56 @@ static hv_status_t enable_partition_vtl(struct hv_hcall_ctx *ctx)
 	if (in->flags || in->reserved_z0 || in->reserved_z1)
 		return HV_STATUS_INVALID_PARAMETER;
 	pthread_mutex_lock(&vsm->lock);
-	if (vsm_vtl_enabled(vsm, vtl)) {
+	if (vsm_vtl_enabled(vsm, vtl) || (vsm->enabling & BIT(vtl)))
 		st = HV_STATUS_VTL_ALREADY_ENABLED;
-		goto out;
-	}
+	else
+		vsm->enabling |= BIT(vtl);
+	pthread_mutex_unlock(&vsm->lock);
+	if (st)
+		return st;
+	/* Not under vsm->lock: creating the VM takes hv->lock, which is taken before it elsewhere. */
 	ret = vsm->ops->enable_partition_vtl(vsm->ctx, vtl);
+	pthread_mutex_lock(&vsm->lock);
+	vsm->enabling &= ~BIT(vtl);
 	if (ret) {
 		pr_warn_ratelimited("cannot enable VTL%u: %s", vtl, strerror(-ret));
 		st = HV_STATUS_INSUFFICIENT_MEMORY;
-		goto out;
+	} else {
+		atomic_fetch_or_explicit(&vsm->enabled, (u8)BIT(vtl), memory_order_release);
+		pr_debug("VTL%u enabled by vp%u", vtl, ctx->vp->index);
 	}
-	atomic_fetch_or_explicit(&vsm->enabled, (u8)BIT(vtl), memory_order_release);
-	pr_debug("VTL%u enabled by vp%u", vtl, ctx->vp->index);
-out:
 	pthread_mutex_unlock(&vsm->lock);
 	return st;
 }
 
 /* ---- HvCallEnableVpVtl (0x000f) and HvCallStartVirtualProcessor (0x0099) -------------------- */
+
+#define RFLAGS_FIXED1		BIT(1)
+#define RFLAGS_VM		BIT(17)
+#define RFLAGS_RESERVED		(GENMASK_ULL(63, 22) | BIT(15) | BIT(5) | BIT(3))
+#define SEG_TYPE_CODE		BIT(3)
+#define SEG_TYPE_TSS_BUSY	0xb	/* a 64-bit or 32-bit busy TSS */
+#define SEG_TYPE_TSS_AVAIL	0x9
+
+/*
+ * What KVM does not check when it takes a context (KVM_SET_REGS/SREGS) but
+ * a VM entry would refuse, ending the VM: RFLAGS' reserved bits and VM86,
+ * a code segment in CS, a TSS in TR. Hyper-V answers these with
+ * HV_STATUS_INVALID_REGISTER_VALUE (TLFS "HvCallStartVirtualProcessor").
+ */
+static bool context_ok(const struct hv_initial_vp_context *c)
+{
+	u16 cs = c->cs.attributes, tr = c->tr.attributes;
+
+	if ((c->rflags & RFLAGS_RESERVED) || (c->rflags & RFLAGS_VM))
+		return false;
+	if (!(cs & HV_X64_SEGMENT_ATTR_P) || !(cs & HV_X64_SEGMENT_ATTR_S) ||
+	    !(cs & SEG_TYPE_CODE))
+		return false;
+	return (tr & HV_X64_SEGMENT_ATTR_P) && !(tr & HV_X64_SEGMENT_ATTR_S) &&
+	       ((tr & HV_X64_SEGMENT_ATTR_TYPE_MASK) == SEG_TYPE_TSS_BUSY ||
+		(tr & HV_X64_SEGMENT_ATTR_TYPE_MASK) == SEG_TYPE_TSS_AVAIL);
+}
 
 /* The VP an EnableVpVtl / StartVp names: HV_VP_INDEX_SELF is the caller's own. */
 static bool vp_index_ok(struct hv_hcall_ctx *ctx, u32 *index)
@@ -147,6 +179,8 @@ static hv_status_t enable_vp_vtl(struct hv_hcall_ctx *ctx)
 		return HV_STATUS_INVALID_PARAMETER;
 	if (!vsm_vtl_enabled(vsm, vtl))
 		return HV_STATUS_INVALID_VTL_STATE;
+	if (!context_ok(&in->vp_context))
+		return HV_STATUS_INVALID_REGISTER_VALUE;
 	pthread_mutex_lock(&vsm->lock);
 	if (vsm->vps[index].enabling || vtl_vp_enabled(vsm->vps[index].sched, vtl))
 		st = HV_STATUS_VTL_ALREADY_ENABLED;
@@ -208,6 +242,8 @@ static hv_status_t start_vp(struct hv_hcall_ctx *ctx)
 		return HV_STATUS_INVALID_VP_STATE;
 	if (!ctx->vp->vtl && vsm_deny_lower_vtl_startup(vsm))
 		return HV_STATUS_ACCESS_DENIED;
+	if (!context_ok(&in->vp_context))
+		return HV_STATUS_INVALID_REGISTER_VALUE;
 	return vsm->ops->start_vp(vsm->ctx, ctx->vp->vcpu, index, vtl, &in->vp_context);
 }
 

@@ -52,9 +52,17 @@ struct vsm_host_ops {
 	 */
 	int (*get_reg)(void *ctx, void *vcpu, u8 vtl, u32 name, union hv_register_value *v);
 	int (*set_reg)(void *ctx, void *vcpu, u8 vtl, u32 name, const union hv_register_value *v);
-	/* Queue exception vector (error code if has_error) into VTL vtl of the calling VP. */
+	/*
+	 * VTL1 set DenyLowerVtlStartup: from now on INIT/SIPI must not start a VP
+	 * whose VTL0 has not run (optional).
+	 */
+	void (*deny_lower_vtl_startup)(void *ctx, void *caller);
+	/*
+	 * Queue exception vector (error code if has_error) into VTL vtl of the
+	 * calling VP; for #PF, param is the faulting address (CR2).
+	 */
 	int (*inject_exception)(void *ctx, void *vcpu, u8 vtl, u8 vector, bool has_error,
-				u32 error_code);
+				u32 error_code, u64 param);
 };
 
 struct vsm_vp {
@@ -73,6 +81,7 @@ struct vsm {
 	pthread_mutex_t lock;
 	u8 max_vtl;
 	_Atomic u8 enabled;		/* bit n: VTL n enabled in the partition */
+	u8 enabling;			/* bit n: an EnablePartitionVtl(n) is under way */
 	bool vp_vtl_enabled;		/* some VP has a VTL above 0 (EnableVpVtl) */
 	u64 partition_config;		/* VTL1's VsmPartitionConfig */
 	u32 nr_vps;

@@ -196,7 +196,10 @@ static hv_status_t set_vina(struct vsm_vp *vp, u64 val)
 	if (val & ~(HV_VSM_VINA_VECTOR_MASK | HV_VSM_VINA_ENABLED | HV_VSM_VINA_AUTO_RESET |
 		    HV_VSM_VINA_AUTO_EOI))
 		return HV_STATUS_INVALID_PARAMETER;
-	vp->vina = val;
+	/* Vectors 0-15 are not interrupts (SDM 11.5.2: the APIC would refuse them). */
+	if ((val & HV_VSM_VINA_ENABLED) && (val & HV_VSM_VINA_VECTOR_MASK) < 16)
+		return HV_STATUS_INVALID_PARAMETER;
+	__atomic_store_n(&vp->vina, val, __ATOMIC_RELAXED);	/* read lockless by VINA delivery */
 	return HV_STATUS_SUCCESS;
 }
 
@@ -210,10 +213,7 @@ static hv_status_t set_pending_event(struct vsm *vsm, struct hv_vp *caller, u8 t
 {
 	struct vsm_vp *vp = vsm_vp_of(vsm, caller);
 	u64 ev = v->reg128.low;
-	/*
-	 * The vector field is 16 bits (31:16): held in a u8, vector 0x10d was
-	 * checked as 0x0d and injected as #GP. Check all 16 bits.
-	 */
+	/* The vector field is 16 bits wide (31:16): all of it is checked. */
 	u16 vector = (ev & HV_X64_PENDING_INTERRUPTION_VECTOR_MASK) >>
 		     HV_X64_PENDING_INTERRUPTION_VECTOR_SHIFT;
 	bool has_error = ev & BIT(8);
@@ -229,7 +229,7 @@ static hv_status_t set_pending_event(struct vsm *vsm, struct hv_vp *caller, u8 t
 		    (has_error && !(ERROR_VECTORS & BIT(vector))))
 			return HV_STATUS_INVALID_REGISTER_VALUE;
 		if (vsm->ops->inject_exception(vsm->ctx, caller->vcpu, target, vector, has_error,
-					       ev >> 32))
+					       ev >> 32, v->reg128.high))
 			return HV_STATUS_INVALID_VP_STATE;
 	}
 	vp->pending_event0[0] = ev;
@@ -275,11 +275,22 @@ static hv_status_t set_locked(struct vsm *vsm, struct hv_vp *caller, u8 target, 
 hv_status_t vsm_reg_set(struct vsm *vsm, struct hv_vp *caller, u8 target, u32 name,
 			const union hv_register_value *v)
 {
+	bool denied_before;
 	hv_status_t st;
 
 	pthread_mutex_lock(&vsm->lock);
+	denied_before = vsm->partition_config & HV_VSM_PARTITION_CONFIG_DENY_LOWER_VTL_STARTUP;
 	st = set_locked(vsm, caller, target, name, v);
 	pthread_mutex_unlock(&vsm->lock);
+	/*
+	 * TLFS "VSM Partition Configuration": DenyLowerVtlStartup covers INIT/SIPI
+	 * too. The VMM holds every VP whose VTL0 has not started (not under the
+	 * lock: it asks each VP's thread).
+	 */
+	if (!st && name == HV_REGISTER_VSM_PARTITION_CONFIG && !denied_before &&
+	    (v->reg64 & HV_VSM_PARTITION_CONFIG_DENY_LOWER_VTL_STARTUP) &&
+	    vsm->ops->deny_lower_vtl_startup)
+		vsm->ops->deny_lower_vtl_startup(vsm->ctx, caller->vcpu);
 	return st;
 }
 

@@ -23,8 +23,6 @@
 #define SIPI_MARK	0x9100ULL
 #define IN_GPA		0xe000ULL
 #define OUT_GPA		0xe800ULL
-#define APIC_ICR_LO	0x300
-#define APIC_ICR_HI	0x310
 #define SPIN_LIMIT	2000000ULL
 
 static struct svc_shared *const shared = (struct svc_shared *)SVC_SHARED_GPA;
@@ -45,23 +43,15 @@ static u64 call(u64 cmd, u64 a, u64 b)
 	return r.rdi;
 }
 
-static void apic_write(u32 reg, u32 v)
-{
-	*(volatile u32 *)(LAPIC_BASE + reg) = v;
-}
-
-/* INIT, then SIPI for the stub at SIPI_STUB: movb $1, SIPI_MARK; 1: hlt; jmp 1b. */
-static void init_sipi(u32 apic)
+/* INIT/SIPI to VP1 for a real-mode stub that marks its page: movb $1, SIPI_MARK; 1: hlt; jmp 1b. */
+static void init_sipi(void)
 {
 	static const u8 stub[] = { 0xc6, 0x06, SIPI_MARK & 0xff, SIPI_MARK >> 8, 0x01, 0xf4,
 				   0xeb, 0xfd };
 
 	memcpy((void *)SIPI_STUB, stub, sizeof(stub));
 	WRITE_ONCE(*(volatile u8 *)SIPI_MARK, 0);
-	apic_write(APIC_ICR_HI, apic << 24);
-	apic_write(APIC_ICR_LO, 0x4500);			/* INIT */
-	apic_write(APIC_ICR_HI, apic << 24);
-	apic_write(APIC_ICR_LO, 0x4600 | (SIPI_STUB >> 12));	/* SIPI */
+	smp_send_init_sipi(SIPI_STUB);
 }
 
 static void spin_until(volatile unsigned long long *p, u64 min)
@@ -116,8 +106,8 @@ static void start_vtl1_on_vp1(void)
 	EXPECT_STATUS(call(SVC_ENABLE_VP, 1, 0), HV_STATUS_SUCCESS);
 	EXPECT_STATUS(call(SVC_ENABLE_VP, 1, 0), HV_STATUS_VTL_ALREADY_ENABLED);
 	/* VP1's VTL0 has not run and VTL1 is enabled there: INIT/SIPI must not start it. */
-	init_sipi(1);
-	for (n = 0; n < 2000; n++)
+	init_sipi();
+	for (n = 0; n < 20000; n++)	/* ~50 ms: vsm-deny's control sees a started AP sooner */
 		barrier();
 	GUEST_SYNC_VAL(1, READ_ONCE(*(volatile u8 *)SIPI_MARK));
 	EXPECT_STATUS(call(SVC_START_VP, 1, 1), HV_STATUS_SUCCESS);

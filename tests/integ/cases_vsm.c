@@ -88,6 +88,24 @@ const struct guest_case vsm_guest_cases[] = {
 		.expect_done = true, .status = PASS,
 	}, {
 		/*
+		 * DenyLowerVtlStartup: INIT/SIPI from VTL0 to VP1 (no VTL1 there)
+		 * dropped, StartVp from VTL0 AccessDenied, from VTL1 success; VP1's
+		 * VTL0 runs and the earlier SIPI stays dropped.
+		 */
+		.name = "vsm-deny-lower-vtl-startup",
+		.kernel = "@/guests/vsm_deny.elf",
+		.args = { SERVICE, "--cpus", "2" },
+		.stages = { { 1, 0 }, { 2, 6 }, { 3, 0 }, { 4, 1 }, { 5, 0 } },
+		.expect_done = true, .status = PASS,
+	}, {
+		/* The control: without DenyLowerVtlStartup the same INIT/SIPI starts VP1. */
+		.name = "vsm-deny-lower-vtl-startup-control",
+		.kernel = "@/guests/vsm_deny.elf",
+		.args = { SERVICE, "--cpus", "2", "--append", "control" },
+		.stages = { { 1, 1 } },
+		.expect_done = true, .status = PASS,
+	}, {
+		/*
 		 * VINA: VTL0's synthetic timer fires while VTL1 spins; VTL1 sees
 		 * VinaAsserted and one VINA (auto-EOI: its lower-priority APIC timer
 		 * still arrives later), VTL0 its own interrupt after the return,

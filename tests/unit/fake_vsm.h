@@ -73,6 +73,7 @@ struct fake_vsm {
 		u8 vtl, vector;
 		bool has_error;
 		u32 error_code;
+		u64 param;
 	} inject;
 };
 
@@ -157,10 +158,11 @@ static inline int fake_vsm_set_reg(void *ctx, void *vcpu, u8 vtl, u32 name,
 }
 
 static inline int fake_vsm_inject_exception(void *ctx, void *vcpu, u8 vtl, u8 vector,
-					    bool has_error, u32 error_code)
+					    bool has_error, u32 error_code, u64 param)
 {
 	struct fake_vsm *fv = ctx;
 
+	fv->inject.param = param;
 	fv->inject.n++;
 	fv->inject.vcpu = vcpu;
 	fv->inject.vtl = vtl;
@@ -244,6 +246,7 @@ static inline int fake_vsm_teardown(void **state)
 static const struct hv_initial_vp_context fake_vp_ctx = {
 	.rip = 0xfffff80012345678ULL, .rsp = 0x7000, .rflags = 0x2,
 	.cs = { .base = 0, .limit = 0xffffffff, .selector = 0x10, .attributes = 0xa09b },
+	.tr = { .limit = 0x67, .attributes = 0x8b },	/* a busy TSS, present */
 	.efer = 0xd01, .cr0 = 0x80010033, .cr3 = 0x1000, .cr4 = 0x6a0,
 	.msr_cr_pat = 0x0007040600070406ULL,
 };

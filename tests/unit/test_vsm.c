@@ -458,6 +458,52 @@ static void test_start_vp_host_status(void **state)
 	}
 }
 
+/*
+ * Contexts KVM would take but a VM entry would refuse (ending the VM): both
+ * calls answer HV_STATUS_INVALID_REGISTER_VALUE and the VMM never sees them.
+ */
+static void test_vp_context_checked(void **state)
+{
+	static const struct {
+		u64 rflags;
+		u16 cs, tr;
+	} bad[] = {
+		{ 0x2 | BIT(3), 0xa09b, 0x8b },		/* reserved RFLAGS bit */
+		{ 0x2 | BIT(22), 0xa09b, 0x8b },
+		{ 0x2 | BIT(17), 0xa09b, 0x8b },	/* virtual-8086 */
+		{ 0x2, 0xa01b, 0x8b },			/* CS not present */
+		{ 0x2, 0xa093, 0x8b },			/* CS a data segment */
+		{ 0x2, 0xa08b, 0x8b },			/* CS a system segment */
+		{ 0x2, 0xa09b, 0x0b },			/* TR not present */
+		{ 0x2, 0xa09b, 0x83 },			/* TR not a TSS */
+		{ 0x2, 0xa09b, 0x9b },			/* TR a code segment */
+	};
+	struct fake_vsm *fv = *state;
+	struct hv_input_enable_partition_vtl p = epv_in(1);
+
+	assert_int_equal(epv(fv, 0, 0, &p), OK);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct hv_input_enable_vp_vtl e = evv_in(0);
+		struct hv_input_start_virtual_processor s = svp_in(1, 0);
+
+		e.vp_context.rflags = s.vp_context.rflags = bad[i].rflags;
+		e.vp_context.cs.attributes = s.vp_context.cs.attributes = bad[i].cs;
+		e.vp_context.tr.attributes = s.vp_context.tr.attributes = bad[i].tr;
+		if (evv(fv, 0, 0, &e) != HV_STATUS_INVALID_REGISTER_VALUE ||
+		    svp(fv, 0, 0, &s) != HV_STATUS_INVALID_REGISTER_VALUE)
+			fail_msg("context %zu taken", i);
+	}
+	assert_int_equal(fv->enable_vp.n, 0);
+	assert_int_equal(fv->start_vp.n, 0);
+	/* An available 64-bit TSS is as good as a busy one. */
+	{
+		struct hv_input_enable_vp_vtl e = evv_in(0);
+
+		e.vp_context.tr.attributes = 0x89;
+		assert_int_equal(evv(fv, 0, 0, &e), OK);
+	}
+}
+
 /* ---- HvCallGetVpIndexFromApicId (rep) -------------------------------------------------------- */
 
 struct vfa_result {
@@ -745,6 +791,7 @@ int main(void)
 		T(test_start_vp_vtl_not_enabled_on_target),
 		T(test_start_vp_deny_lower_vtl_startup),
 		T(test_start_vp_host_status),
+		T(test_vp_context_checked),
 		T(test_get_vp_index_from_apic_id_reps),
 		T(test_get_vp_index_from_apic_id_unknown),
 		T(test_get_vp_index_from_apic_id_header),

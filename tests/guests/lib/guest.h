@@ -167,6 +167,11 @@ bool bootinfo_u64(const char *node, const char *prop, u64 *val);
 u32 apic_id(void);
 /* Wake every AP with INIT-SIPI-SIPI; each runs fn(apic_id) on its own stack. */
 void smp_start_aps(void (*fn)(u32 apic_id));
+/*
+ * INIT-SIPI-SIPI to every other VP for real-mode code at start (page-aligned,
+ * below 1 MiB), without waiting: the all-but-self shorthand, as firmware.
+ */
+void smp_send_init_sipi(u64 start);
 #define SMP_MAX_CPUS	16
 
 /* ---- Ring 3 (lib/ring3.c, BSP only) ---- */

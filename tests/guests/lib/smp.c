@@ -55,13 +55,18 @@ void ap_start64(void)
 	}
 }
 
+void smp_send_init_sipi(u64 start)
+{
+	/* Virtual hardware needs none of the SDM's 10 ms / 200 us delays. */
+	icr_send(ICR_ALL_BUT_SELF | ICR_ASSERT | ICR_INIT);
+	icr_send(ICR_ALL_BUT_SELF | ICR_ASSERT | ICR_STARTUP | (start >> 12));
+	icr_send(ICR_ALL_BUT_SELF | ICR_ASSERT | ICR_STARTUP | (start >> 12));
+}
+
 void smp_start_aps(void (*fn)(u32 apic_id))
 {
 	ap_fn = fn;
 	tramp_cr3 = read_cr3();
 	barrier();
-	/* Virtual hardware needs none of the SDM's 10 ms / 200 us delays. */
-	icr_send(ICR_ALL_BUT_SELF | ICR_ASSERT | ICR_INIT);
-	icr_send(ICR_ALL_BUT_SELF | ICR_ASSERT | ICR_STARTUP | (TRAMPOLINE >> 12));
-	icr_send(ICR_ALL_BUT_SELF | ICR_ASSERT | ICR_STARTUP | (TRAMPOLINE >> 12));
+	smp_send_init_sipi(TRAMPOLINE);
 }

@@ -151,15 +151,27 @@ static u64 enable_vp(u32 vp)
 	return vsm_enable_vp_vtl(vp, 1, &c);
 }
 
-static u64 start_vp(u32 vp, u8 vtl)
+/*
+ * VTL1 starts in svc_ap_main; VTL0 at rip/rsp VTL0 chose, with VTL0's own
+ * page tables and GDT, which VTL1 reads through GetVpRegisters.
+ */
+static u64 start_vp(u32 vp, u8 vtl, u64 rip, u64 rsp)
 {
 	struct hv_initial_vp_context c;
+	union hv_register_value cr3, gdtr;
 
-	/* VTL1's context is the one EnableVpVtl gave; VTL0's comes from VTL0 (R8 = RIP, R9 = RSP). */
-	vsm_context_long_mode(&c, (u64)svc_ap_main,
-			      (u64)ap_stacks[vp % SMP_MAX_CPUS] + sizeof(ap_stacks[0]) - 8,
-			      read_cr(3));
-	c.gdtr.base = (u64)guest_gdt;
+	if (vtl) {
+		vsm_context_long_mode(&c, (u64)svc_ap_main,
+				      (u64)ap_stacks[vp % SMP_MAX_CPUS] + sizeof(ap_stacks[0]) - 8,
+				      read_cr(3));
+		c.gdtr.base = (u64)guest_gdt;
+		return vsm_start_vp(vp, vtl, &c);
+	}
+	if (hv_status(vsm_get_reg(0, HV_X64_REGISTER_CR3, &cr3)) ||
+	    hv_status(vsm_get_reg(0, HV_X64_REGISTER_GDTR, &gdtr)))
+		return ~0ULL;
+	vsm_context_long_mode(&c, rip, rsp, cr3.reg64);
+	c.gdtr = gdtr.table;
 	return vsm_start_vp(vp, vtl, &c);
 }
 
@@ -282,7 +294,7 @@ static bool dispatch(struct vtl_regs *r)
 		r->rdi = enable_vp(r->rsi);
 		return false;
 	case SVC_START_VP:
-		r->rdi = start_vp(r->rsi, r->rdx);
+		r->rdi = start_vp(r->rsi, r->rdx, r->r8, r->r9);
 		return false;
 	case SVC_IPI:
 		ipi(r->rsi);

@@ -28,7 +28,7 @@ enum svc_cmd {
 	SVC_TPR,		/* RSI = CR8 now; CR8 := RDX */
 	SVC_MSR,		/* RSI = rdmsr(RDX) */
 	SVC_ENABLE_VP,		/* EnableVpVtl(VP RSI) with the AP entry: RDI = result */
-	SVC_START_VP,		/* StartVirtualProcessor(VP RSI, target VTL RDX): RDI = result */
+	SVC_START_VP,		/* StartVirtualProcessor(VP RSI, VTL RDX; VTL0 at RIP R8, RSP R9) */
 	SVC_IPI,		/* fixed IPI vector SVC_IPI_VECTOR to VP RSI's VTL1 (x2APIC ICR) */
 	SVC_STIMER,		/* synthetic timer 0, direct mode, SVC_STIMER_VECTOR, RSI = 100 ns */
 	SVC_AP_STATE,		/* RSI = what the AP's VTL1 reported (svc_ap_state) */
