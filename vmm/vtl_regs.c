@@ -484,19 +484,24 @@ static struct vcpu_vtl *reg_home(struct vcpu *vcpu, u8 vtl, const struct reg_des
 	return &vcpu->vtl[d->shared ? vcpu->cur_vtl : vtl];
 }
 
+/* The register's description and the vCPU it lives in, with its cache current. */
+static int reg_find(struct vcpu *vcpu, u8 vtl, u32 name, struct reg_desc *d, struct vcpu_vtl **h)
+{
+	if (!reg_lookup(name, d))
+		return -ENOENT;
+	*h = reg_home(vcpu, vtl, d);
+	if ((*h)->fd < 0)
+		return -EINVAL;
+	return vtl_regs_sync(*h);
+}
+
 int vtl_regs_get(struct vcpu *vcpu, u8 vtl, u32 name, union hv_register_value *v)
 {
 	struct reg_desc d;
 	struct vcpu_vtl *h;
 	struct kvm_debugregs dr;
-	int ret;
+	int ret = reg_find(vcpu, vtl, name, &d, &h);
 
-	if (!reg_lookup(name, &d))
-		return -ENOENT;
-	h = reg_home(vcpu, vtl, &d);
-	if (h->fd < 0)
-		return -EINVAL;
-	ret = vtl_regs_sync(h);
 	if (ret)
 		return ret;
 	memset(v, 0, sizeof(*v));
@@ -594,14 +599,8 @@ int vtl_regs_set(struct vcpu *vcpu, u8 vtl, u32 name, const union hv_register_va
 {
 	struct reg_desc d;
 	struct vcpu_vtl *h;
-	int ret;
+	int ret = reg_find(vcpu, vtl, name, &d, &h);
 
-	if (!reg_lookup(name, &d))
-		return -ENOENT;
-	h = reg_home(vcpu, vtl, &d);
-	if (h->fd < 0)
-		return -EINVAL;
-	ret = vtl_regs_sync(h);
 	if (ret)
 		return ret;
 	switch (d.kind) {

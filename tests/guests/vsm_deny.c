@@ -29,16 +29,6 @@ void ap_main(void)
 		asm volatile("cli; hlt");
 }
 
-/* INIT/SIPI to VP1 for a real-mode stub that marks its page: movb $1, SIPI_MARK; 1: hlt; jmp 1b. */
-static void init_sipi(void)
-{
-	static const u8 stub[] = { 0xc6, 0x06, SIPI_MARK & 0xff, SIPI_MARK >> 8, 0x01, 0xf4,
-				   0xeb, 0xfd };
-
-	memcpy((void *)SIPI_STUB, stub, sizeof(stub));
-	WRITE_ONCE(*(volatile u8 *)SIPI_MARK, 0);
-	smp_send_init_sipi(SIPI_STUB);
-}
 
 void guest_main(void)
 {
@@ -53,7 +43,7 @@ void guest_main(void)
 	hv_enable_hypercalls();
 	vsm_boot_vtl1(&r);
 	if (!strcmp(bootinfo_cmdline(), "control")) {
-		init_sipi();
+		smp_sipi_to_mark(SIPI_STUB, SIPI_MARK);
 		for (u64 i = 0; !READ_ONCE(*(volatile u8 *)SIPI_MARK); i++)
 			GUEST_ASSERT(i < 2000000);
 		GUEST_SYNC_VAL(1, READ_ONCE(*(volatile u8 *)SIPI_MARK));
@@ -64,7 +54,7 @@ void guest_main(void)
 	vtl_call(&r);
 	GUEST_ASSERT_EQ(hv_status(r.rdi), HV_STATUS_SUCCESS);
 
-	init_sipi();
+	smp_sipi_to_mark(SIPI_STUB, SIPI_MARK);
 	for (int i = 0; i < 20000; i++)	/* ~50 ms: the control sees the mark far sooner */
 		barrier();
 	GUEST_SYNC_VAL(1, READ_ONCE(*(volatile u8 *)SIPI_MARK));

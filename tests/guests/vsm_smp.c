@@ -43,16 +43,6 @@ static u64 call(u64 cmd, u64 a, u64 b)
 	return r.rdi;
 }
 
-/* INIT/SIPI to VP1 for a real-mode stub that marks its page: movb $1, SIPI_MARK; 1: hlt; jmp 1b. */
-static void init_sipi(void)
-{
-	static const u8 stub[] = { 0xc6, 0x06, SIPI_MARK & 0xff, SIPI_MARK >> 8, 0x01, 0xf4,
-				   0xeb, 0xfd };
-
-	memcpy((void *)SIPI_STUB, stub, sizeof(stub));
-	WRITE_ONCE(*(volatile u8 *)SIPI_MARK, 0);
-	smp_send_init_sipi(SIPI_STUB);
-}
 
 static void spin_until(volatile unsigned long long *p, u64 min)
 {
@@ -106,7 +96,7 @@ static void start_vtl1_on_vp1(void)
 	EXPECT_STATUS(call(SVC_ENABLE_VP, 1, 0), HV_STATUS_SUCCESS);
 	EXPECT_STATUS(call(SVC_ENABLE_VP, 1, 0), HV_STATUS_VTL_ALREADY_ENABLED);
 	/* VP1's VTL0 has not run and VTL1 is enabled there: INIT/SIPI must not start it. */
-	init_sipi();
+	smp_sipi_to_mark(SIPI_STUB, SIPI_MARK);
 	for (n = 0; n < 20000; n++)	/* ~50 ms: vsm-deny's control sees a started AP sooner */
 		barrier();
 	GUEST_SYNC_VAL(1, READ_ONCE(*(volatile u8 *)SIPI_MARK));

@@ -172,6 +172,11 @@ void smp_start_aps(void (*fn)(u32 apic_id));
  * below 1 MiB), without waiting: the all-but-self shorthand, as firmware.
  */
 void smp_send_init_sipi(u64 start);
+/*
+ * The same with, at start, real-mode code that sets the byte at mark (below
+ * 64 KiB) to 1 and halts: whether INIT/SIPI started a VP shows in memory.
+ */
+void smp_sipi_to_mark(u64 start, u64 mark);
 #define SMP_MAX_CPUS	16
 
 /* ---- Ring 3 (lib/ring3.c, BSP only) ---- */

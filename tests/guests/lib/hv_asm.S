@@ -73,14 +73,27 @@ hv_hypercall_xmm_raw:
 	movdqu %xmm15, 240(\base)
 .endm
 
-	.globl hv_call_with_regs
-hv_call_with_regs:
+/* The SysV callee-saved registers, saved around calls whose callee may change every GPR. */
+.macro push_callee_saved
 	push	%rbx
 	push	%rbp
 	push	%r12
 	push	%r13
 	push	%r14
 	push	%r15
+.endm
+.macro pop_callee_saved
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbp
+	pop	%rbx
+.endm
+
+	.globl hv_call_with_regs
+hv_call_with_regs:
+	push_callee_saved
 	push	%rdi			/* regs, for after the call */
 	push	%rsi			/* xmm */
 	xmm_op	movdqu, %rsi
@@ -124,12 +137,7 @@ hv_call_with_regs:
 	mov	%r14, R_R14(%rdi)
 	mov	%r15, R_R15(%rdi)
 	add	$16, %rsp		/* xmm, regs */
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbp
-	pop	%rbx
+	pop_callee_saved
 	ret
 
 /*
@@ -159,12 +167,7 @@ hv_call_with_regs:
 
 	.globl vtl_switch_raw
 vtl_switch_raw:
-	push	%rbx
-	push	%rbp
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	push_callee_saved
 	push	%rdi			/* r, for after the switch */
 	push	%rsi			/* the stub */
 	mov	%rdx, %rcx		/* the stub's input */
@@ -201,12 +204,7 @@ vtl_switch_raw:
 	mov	%r14, V_R14(%rdi)
 	mov	%r15, V_R15(%rdi)
 	add	$16, %rsp		/* the stub, r */
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbp
-	pop	%rbx
+	pop_callee_saved
 	ret
 
 /* void xmm_read(u64 xmm[16][2]) / void xmm_write(const u64 xmm[16][2]): all 16 registers. */

@@ -63,6 +63,16 @@ void smp_send_init_sipi(u64 start)
 	icr_send(ICR_ALL_BUT_SELF | ICR_ASSERT | ICR_STARTUP | (start >> 12));
 }
 
+void smp_sipi_to_mark(u64 start, u64 mark)
+{
+	/* movb $1, mark (DS = 0 after INIT); 1: hlt; jmp 1b */
+	const u8 stub[] = { 0xc6, 0x06, mark & 0xff, (mark >> 8) & 0xff, 0x01, 0xf4, 0xeb, 0xfd };
+
+	memcpy((void *)start, stub, sizeof(stub));
+	WRITE_ONCE(*(volatile u8 *)mark, 0);
+	smp_send_init_sipi(start);
+}
+
 void smp_start_aps(void (*fn)(u32 apic_id))
 {
 	ap_fn = fn;
