@@ -70,11 +70,16 @@ void exception_dispatch(struct ex_regs *regs)
 	 * callers in lib/hv.c zero beforehand.
 	 */
 	if (hv_hcall_page && regs->rip - (u64)hv_hcall_page < 4096) {
+		/*
+		 * Past the hypercall stub are the VTL call/return stubs, whose
+		 * caller (vtl_switch_raw, lib/hv_asm.S) left a slot for the vector
+		 * above the return address.
+		 */
+		if (regs->rip - (u64)hv_hcall_page >= HV_VTL_STUBS_START)
+			*(u64 *)(regs->rsp + 8) = regs->vector;
 		regs->rip = *(u64 *)regs->rsp;
 		regs->rsp += 8;
 		regs->r10 = regs->vector;
-		/* R10 is shared with the other VTL: VTL switches read this instead (lib/vsm.c). */
-		vtl_switch_fault[rdmsr(HV_X64_MSR_VP_INDEX) % SMP_MAX_CPUS] = regs->vector;
 		return;
 	}
 	for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++) {
@@ -91,7 +96,6 @@ void exception_dispatch(struct ex_regs *regs)
 }
 
 const void *bootinfo;
-u8 vtl_switch_fault[SMP_MAX_CPUS];
 void guest_start(const void *info);
 
 void guest_start(const void *info)

@@ -18,8 +18,11 @@
 
 /* The page the hypercall MSR points at, once hv_enable_hypercalls() ran. */
 extern u8 *hv_hcall_page;
-/* The vector of the last fault inside the page, per VP index (lib/exceptions.c, lib/vsm.c). */
-extern u8 vtl_switch_fault[SMP_MAX_CPUS];
+/*
+ * Faults past this offset come from the VTL call/return stubs, whatever
+ * offsets HvRegisterVsmCodePageOffsets names (the hypercall stub is first).
+ */
+#define HV_VTL_STUBS_START	0x20
 
 struct hv_cpuid {
 	u32 max_leaf, interface;

@@ -141,13 +141,15 @@ hv_call_with_regs:
 	ret
 
 /*
- * void vtl_switch_raw(struct vtl_regs *r, void *stub, u64 input)
+ * u8 vtl_switch_raw(struct vtl_regs *r, void *stub, u64 input)
  * struct vtl_regs: rax rbx rcx rdx rsi rdi rbp r8-r15 (every GPR but RSP).
  * Loads every GPR from r but RCX, which gets the stub's input, calls the VTL
  * call or return stub, and stores every GPR back into r: what the other VTL
  * left there (TLFS "Shared State"). The caller's callee-saved registers are
- * kept on the stack meanwhile: RSP is private to each VTL. A #UD in the
- * stub returns here (lib/exceptions.c notes it in vtl_switch_fault).
+ * kept on the stack meanwhile: RSP is private to each VTL. Returns the
+ * vector of a fault in the stub, 0 if none: lib/exceptions.c writes it into
+ * the stack slot right above the call's return address (no register can
+ * carry it: the other VTL sets them all).
  */
 #define V_RAX 0
 #define V_RBX 8
@@ -170,6 +172,7 @@ vtl_switch_raw:
 	push_callee_saved
 	push	%rdi			/* r, for after the switch */
 	push	%rsi			/* the stub */
+	pushq	$0			/* the fault slot */
 	mov	%rdx, %rcx		/* the stub's input */
 	mov	V_RAX(%rdi), %rax
 	mov	V_RBX(%rdi), %rbx
@@ -185,9 +188,9 @@ vtl_switch_raw:
 	mov	V_R14(%rdi), %r14
 	mov	V_R15(%rdi), %r15
 	mov	V_RDI(%rdi), %rdi
-	call	*(%rsp)
+	call	*8(%rsp)
 	push	%rdi
-	mov	16(%rsp), %rdi		/* r */
+	mov	24(%rsp), %rdi		/* r */
 	pop	V_RDI(%rdi)
 	mov	%rax, V_RAX(%rdi)
 	mov	%rbx, V_RBX(%rdi)
@@ -203,6 +206,7 @@ vtl_switch_raw:
 	mov	%r13, V_R13(%rdi)
 	mov	%r14, V_R14(%rdi)
 	mov	%r15, V_R15(%rdi)
+	pop	%rax			/* the fault slot: the vector */
 	add	$16, %rsp		/* the stub, r */
 	pop_callee_saved
 	ret

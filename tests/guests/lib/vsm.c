@@ -8,7 +8,7 @@
 static u8 io_pages[SMP_MAX_CPUS][2][4096] __attribute__((aligned(4096)));
 static u8 assist_pages[SMP_MAX_CPUS][4096] __attribute__((aligned(4096)));
 
-void vtl_switch_raw(struct vtl_regs *r, void *stub, u64 input);
+u8 vtl_switch_raw(struct vtl_regs *r, void *stub, u64 input);
 
 
 static u32 vp_index(void)
@@ -161,11 +161,8 @@ static u64 code_page_offsets(void)
 
 static u8 vtl_switch(struct vtl_regs *r, u64 offset, u64 input)
 {
-	u32 vp = vp_index() % SMP_MAX_CPUS;
-
-	WRITE_ONCE(vtl_switch_fault[vp], 0);
-	vtl_switch_raw(r, hv_hcall_page + offset, input);
-	return READ_ONCE(vtl_switch_fault[vp]);
+	GUEST_ASSERT(offset >= HV_VTL_STUBS_START);
+	return vtl_switch_raw(r, hv_hcall_page + offset, input);
 }
 
 u8 vtl_call_safe(struct vtl_regs *r, u64 input)
