@@ -15,6 +15,7 @@
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
 #include "vmm/vtl_regs.h"
+#include "vmm/vtl_start.h"
 #include "vmm/vtl_vm.h"
 #include "vtl/lapic.h"
 #include "vtl/vsm.h"
@@ -425,139 +426,6 @@ int vtl_glue_apic_msr(struct vcpu *vcpu, u32 msr, u64 *val, bool write)
 	return -EPERM;
 }
 
-/* ---- EnableVpVtl and StartVirtualProcessor, on the target VP's thread -------------------------- */
-
-struct vp_start {
-	u8 vtl;
-	const struct hv_initial_vp_context *ctx;
-	hv_status_t status;
-};
-
-/* Has VTL0 of this VP run, or been started by INIT/SIPI (which KVM handles in-kernel)? */
-static bool vtl0_started(struct vcpu *vcpu)
-{
-	struct kvm_mp_state mp;
-
-	if (vcpu->index == 0)
-		return true;
-	if (vcpu->vtl0_held)
-		return false;
-	if (kvm_sys_ioctl(vcpu->vtl[0].fd, KVM_GET_MP_STATE, &mp) < 0)
-		return true;
-	return mp.mp_state != KVM_MP_STATE_UNINITIALIZED &&
-	       mp.mp_state != KVM_MP_STATE_INIT_RECEIVED;
-}
-
-/*
- * The vCPU first, then the context KVM may refuse, and only then the APIC
- * and Hyper-V state other threads can reach: a refused context leaves
- * nothing published (the vCPU itself stays for the next try).
- */
-static int enable_vp_vtl_local(struct vcpu *vcpu, void *arg)
-{
-	struct vp_start *st = arg;
-	int ret = vtl_vcpu_create(vcpu, st->vtl);
-
-	if (ret) {
-		st->status = HV_STATUS_INSUFFICIENT_MEMORY;
-		return 0;
-	}
-	ret = vtl_regs_load_context(&vcpu->vtl[st->vtl], st->ctx);
-	if (ret) {
-		st->status = HV_STATUS_INVALID_REGISTER_VALUE;
-		return 0;
-	}
-	ret = vtl_vcpu_publish(vcpu, st->vtl);
-	if (ret) {
-		st->status = HV_STATUS_INSUFFICIENT_MEMORY;
-		return 0;
-	}
-	/* TLFS: from now on INIT/SIPI to this VP's VTL0 are dropped; StartVp starts it. */
-	if (!vtl0_started(vcpu))
-		vcpu->vtl0_held = true;
-	vtl_vp_enable(&vcpu->vtls, st->vtl);
-	st->status = HV_STATUS_SUCCESS;
-	return 0;
-}
-
-/* KVM latches INIT/SIPI for a VP that is not run; the start must not be undone by them. */
-static int drop_latched_init(struct vcpu_vtl *v)
-{
-	struct kvm_vcpu_events ev;
-	int ret = kvm_sys_ioctl(v->fd, KVM_GET_VCPU_EVENTS, &ev);
-
-	if (ret < 0)
-		return ret;
-	ev.flags = KVM_VCPUEVENT_VALID_SMM;
-	ev.smi.latched_init = 0;
-	ret = kvm_sys_ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev);
-	return ret < 0 ? ret : 0;
-}
-
-static int start_vtl0(struct vcpu *vcpu, const struct hv_initial_vp_context *c)
-{
-	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
-	int ret = drop_latched_init(&vcpu->vtl[0]);
-
-	if (!ret)
-		ret = vtl_regs_load_context(&vcpu->vtl[0], c);
-	if (!ret && kvm_sys_ioctl(vcpu->vtl[0].fd, KVM_SET_MP_STATE, &mp) < 0)
-		ret = -EIO;
-	if (!ret)
-		vcpu->vtl0_held = false;
-	return ret;
-}
-
-/* DenyLowerVtlStartup: a VP whose VTL0 never ran waits for HvCallStartVirtualProcessor. */
-static int hold_unstarted(struct vcpu *vcpu, void *arg)
-{
-	(void)arg;
-	if (!vtl0_started(vcpu))
-		vcpu->vtl0_held = true;
-	return 0;
-}
-
-static void host_deny_lower_vtl_startup(void *ctx, void *caller)
-{
-	struct vm *vm = ctx;
-
-	for (u32 i = 0; i < vm->nr_vcpus; i++)
-		if (vtl_glue_request(caller, vm->vcpus[i], hold_unstarted, NULL))
-			return;		/* the VM is stopping */
-}
-
-static int start_vp_local(struct vcpu *vcpu, void *arg)
-{
-	struct vp_start *st = arg;
-	struct vcpu_vtl *v = &vcpu->vtl[st->vtl];
-	int ret;
-
-	if (st->vtl ? v->entered : vtl0_started(vcpu)) {
-		st->status = HV_STATUS_INVALID_VP_STATE;
-		return 0;
-	}
-	if (st->vtl) {
-		ret = vtl_regs_load_context(v, st->ctx);
-		if (!ret)
-			vtl_vp_raise(&vcpu->vtls, st->vtl, HV_VTL_ENTRY_RESERVED);
-	} else {
-		ret = start_vtl0(vcpu, st->ctx);
-	}
-	st->status = ret ? HV_STATUS_INVALID_REGISTER_VALUE : HV_STATUS_SUCCESS;
-	return 0;
-}
-
-static hv_status_t post_start(struct vm *vm, void *caller, u32 index, u8 vtl,
-			      const struct hv_initial_vp_context *c,
-			      int (*fn)(struct vcpu *, void *))
-{
-	struct vp_start st = { .vtl = vtl, .ctx = c, .status = HV_STATUS_SUCCESS };
-
-	if (vtl_glue_request(caller, vm->vcpus[index], fn, &st))
-		return HV_STATUS_INVALID_VP_STATE;	/* the VM is stopping */
-	return st.status;
-}
-
 /* ---- struct vsm_host_ops ---------------------------------------------------------------------- */
 
 static int host_enable_partition_vtl(void *ctx, u8 vtl)
@@ -574,13 +442,18 @@ static int host_enable_partition_vtl(void *ctx, u8 vtl)
 static hv_status_t host_enable_vp_vtl(void *ctx, void *caller, u32 vp, u8 vtl,
 				      const struct hv_initial_vp_context *c)
 {
-	return post_start(ctx, caller, vp, vtl, c, enable_vp_vtl_local);
+	return vtl_start_enable_vp(ctx, caller, vp, vtl, c);
 }
 
 static hv_status_t host_start_vp(void *ctx, void *caller, u32 vp, u8 vtl,
 				 const struct hv_initial_vp_context *c)
 {
-	return post_start(ctx, caller, vp, vtl, c, start_vp_local);
+	return vtl_start_vp(ctx, caller, vp, vtl, c);
+}
+
+static void host_deny_lower_vtl_startup(void *ctx, void *caller)
+{
+	vtl_start_deny_lower(ctx, caller);
 }
 
 static int host_get_reg(void *ctx, void *vcpu, u8 vtl, u32 name, union hv_register_value *v)
