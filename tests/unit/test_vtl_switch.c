@@ -871,6 +871,52 @@ static void test_vtl_regs_unknown(void **state)
 	assert_no_calls();
 }
 
+/*
+ * The register name table: every architectural register REFERENCE.md §4
+ * lists (OV:hvdef HvX64RegisterName) has a home, and the names around them
+ * do not. The value read is checked elsewhere; here, that the name is held.
+ */
+static void test_vtl_regs_name_table(void **state)
+{
+	static const u32 held[] = {
+		HV_X64_REGISTER_RAX, HV_X64_REGISTER_RCX, HV_X64_REGISTER_RDX, HV_X64_REGISTER_RBX,
+		HV_X64_REGISTER_RSP, HV_X64_REGISTER_RBP, HV_X64_REGISTER_RSI, HV_X64_REGISTER_RDI,
+		HV_X64_REGISTER_R8, HV_X64_REGISTER_GPR(9), HV_X64_REGISTER_GPR(10),
+		HV_X64_REGISTER_GPR(11), HV_X64_REGISTER_GPR(12), HV_X64_REGISTER_GPR(13),
+		HV_X64_REGISTER_GPR(14), HV_X64_REGISTER_R15, HV_X64_REGISTER_RIP,
+		HV_X64_REGISTER_RFLAGS, HV_X64_REGISTER_CR0, HV_X64_REGISTER_CR2,
+		HV_X64_REGISTER_CR3, HV_X64_REGISTER_CR4, HV_X64_REGISTER_CR8, HV_X64_REGISTER_XFEM,
+		HV_X64_REGISTER_DR0, HV_X64_REGISTER_DR1, HV_X64_REGISTER_DR2, HV_X64_REGISTER_DR3,
+		HV_X64_REGISTER_DR6, HV_X64_REGISTER_DR7, HV_X64_REGISTER_ES, HV_X64_REGISTER_CS,
+		HV_X64_REGISTER_SS, HV_X64_REGISTER_DS, HV_X64_REGISTER_FS, HV_X64_REGISTER_GS,
+		HV_X64_REGISTER_LDTR, HV_X64_REGISTER_TR, HV_X64_REGISTER_IDTR,
+		HV_X64_REGISTER_GDTR, HV_X64_REGISTER_TSC, HV_X64_REGISTER_EFER,
+		HV_X64_REGISTER_KERNEL_GS_BASE, HV_X64_REGISTER_APIC_BASE, HV_X64_REGISTER_PAT,
+		HV_X64_REGISTER_SYSENTER_CS, HV_X64_REGISTER_SYSENTER_EIP,
+		HV_X64_REGISTER_SYSENTER_ESP, HV_X64_REGISTER_STAR, HV_X64_REGISTER_LSTAR,
+		HV_X64_REGISTER_CSTAR, HV_X64_REGISTER_SFMASK, HV_X64_REGISTER_TSC_AUX,
+		HV_X64_REGISTER_MTRR_CAP, HV_X64_REGISTER_MTRR_DEF_TYPE,
+		HV_X64_REGISTER_MTRR_PHYS_BASE(0), HV_X64_REGISTER_MTRR_PHYS_MASK(7),
+		HV_X64_REGISTER_MTRR_FIX64K_00000, HV_X64_REGISTER_MTRR_FIX4K_F8000,
+	};
+	static const u32 not_held[] = {
+		HV_X64_REGISTER_RFLAGS + 1, HV_X64_REGISTER_XMM(0), HV_X64_REGISTER_XFEM + 1,
+		HV_X64_REGISTER_DR6 + 2, HV_X64_REGISTER_TR + 1, HV_X64_REGISTER_GDTR + 1,
+		HV_X64_REGISTER_INITIAL_APIC_ID, HV_X64_REGISTER_MTRR_PHYS_BASE(8),
+		HV_X64_REGISTER_BNDCFGS, HV_X64_REGISTER_S_CET, HV_REGISTER_VP_INDEX,
+	};
+	struct fx *fx = *state;
+	union hv_register_value v;
+
+	vtl1_running(fx);
+	for (size_t i = 0; i < ARRAY_SIZE(held); i++)
+		if (vtl_regs_get(fx->vcpu, 0, held[i], &v) == -ENOENT)
+			fail_msg("register %#x not held", held[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(not_held); i++)
+		if (vtl_regs_get(fx->vcpu, 0, not_held[i], &v) != -ENOENT)
+			fail_msg("register %#x held", not_held[i]);
+}
+
 /* ---------------------------------------------------------------------------------------------- */
 
 static void test_vtl_regs_load_context(void **state)
@@ -979,6 +1025,7 @@ int main(void)
 		T(test_vtl_regs_set_cr2_shared),
 		T(test_vtl_regs_set_apic_base),
 		T(test_vtl_regs_unknown),
+		T(test_vtl_regs_name_table),
 		T(test_vtl_regs_load_context),
 		T(test_vtl_regs_load_context_refused),
 	};
