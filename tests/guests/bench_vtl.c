@@ -40,36 +40,19 @@ static void hypercalls(u64 n)
 		     : "rax", "rcx", "rdx", "r8", "r10", "r11", "memory", "cc");
 }
 
-/* VTL call round trips: RCX = 0 (the input), through the VTL call stub. */
-static void vtl_calls(u64 n, void *stub)
-{
-	asm volatile("1:\txor %%ecx, %%ecx\n\t"
-		     "call *%[stub]\n\t"
-		     "dec %[n]\n\t"
-		     "jnz 1b"
-		     : [n] "+b"(n)
-		     : [stub] "r"(stub)
-		     : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory", "cc");
-}
-
 void guest_main(void)
 {
 	u64 n = parse_count(bootinfo_cmdline(), 'n', 100);
 	u64 k = parse_count(bootinfo_cmdline(), 'k', 10);
-	union hv_register_value off;
 	struct vtl_regs r;
-	void *stub;
 
 	hv_enable_hypercalls();
 	vsm_boot_vtl1(&r);
-	GUEST_ASSERT_EQ(hv_status(vsm_get_reg_raw(HV_VP_INDEX_SELF, 0,
-						  HV_REGISTER_VSM_CODE_PAGE_OFFSETS, &off)), 0);
-	stub = hv_hcall_page + (off.reg64 & HV_VSM_CODE_PAGE_OFFSETS_CALL_MASK);
 	for (u64 b = 0; b < k; b++) {
 		GUEST_SYNC_VAL(3 * b + 1, n);
 		hypercalls(n);
 		GUEST_SYNC_VAL(3 * b + 2, n);
-		vtl_calls(n, stub);
+		vtl_call_loop(n);
 		GUEST_SYNC_VAL(3 * b + 3, n);
 	}
 }

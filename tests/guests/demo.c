@@ -60,24 +60,6 @@ static u64 fnv1a(const u8 *p, u64 n)
 	return h;
 }
 
-/* n VTL calls: RCX = 0 (the input) through the VTL call stub, nothing else. */
-static void vtl_call_loop(u64 n)
-{
-	union hv_register_value off;
-	void *stub;
-
-	GUEST_ASSERT_EQ(hv_status(vsm_get_reg_raw(HV_VP_INDEX_SELF, 0,
-						  HV_REGISTER_VSM_CODE_PAGE_OFFSETS, &off)), 0);
-	stub = hv_hcall_page + (off.reg64 & HV_VSM_CODE_PAGE_OFFSETS_CALL_MASK);
-	asm volatile("1:\txor %%ecx, %%ecx\n\t"
-		     "call *%[stub]\n\t"
-		     "dec %[n]\n\t"
-		     "jnz 1b"
-		     : [n] "+b"(n)
-		     : [stub] "r"(stub)
-		     : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory", "cc");
-}
-
 /* VTL0 -> VTL1 -> VTL0, timed with the partition reference counter (100 ns units). */
 static void show_vtl1(void)
 {

@@ -176,6 +176,19 @@ u8 vtl_return_safe(struct vtl_regs *r, u64 input)
 			     HV_VSM_CODE_PAGE_OFFSETS_RETURN_SHIFT, input);
 }
 
+void vtl_call_loop(u64 n)
+{
+	void *stub = hv_hcall_page + (code_page_offsets() & HV_VSM_CODE_PAGE_OFFSETS_CALL_MASK);
+
+	asm volatile("1:\txor %%ecx, %%ecx\n\t"
+		     "call *%[stub]\n\t"
+		     "dec %[n]\n\t"
+		     "jnz 1b"
+		     : [n] "+b"(n)
+		     : [stub] "r"(stub)
+		     : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory", "cc");
+}
+
 void vtl_call(struct vtl_regs *r)
 {
 	u8 vec = vtl_call_safe(r, 0);

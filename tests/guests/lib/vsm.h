@@ -61,6 +61,12 @@ void vtl_return(struct vtl_regs *r);		/* ditto, fast: RAX/RCX from the stub */
 void vtl_return_exact(struct vtl_regs *r);	/* not fast: RAX/RCX from r via the assist page */
 
 /*
+ * n bare VTL calls: RCX = 0 through the call stub and nothing else, for
+ * timing; VTL1 must return at once each time (RBX, RBP, R12-R15 are kept).
+ */
+void vtl_call_loop(u64 n);
+
+/*
  * VTL0: enable VTL1 for the partition and this VP with the loaded program
  * as initial context, and call into it once so that it initializes
  * (RDI = its boot info); returns what it left in the registers.
