@@ -3,9 +3,9 @@
 #include "devices/acpi_pm.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "devices/acpi.h"
+#include "vmm/clock.h"
 #include "vmm/log.h"
 #include "vmm/status.h"
 
@@ -16,14 +16,6 @@
 
 /* TMR_VAL_EXT: bit 31 is the timer's MSB, whose toggling sets TMR_STS (4.8.3.1.1). */
 #define PM_TMR_MSB_SHIFT	31
-
-static u64 monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 /* The timer count since the clock's epoch, without the 32-bit wrap. */
 static u64 pm_ticks(const struct acpi_pm *pm)

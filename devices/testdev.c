@@ -10,16 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vmm/clock.h"
 #include "vmm/log.h"
 #include "vmm/status.h"
-
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 #define CHANNEL_STALL_MS 1000	/* a reader that stalls longer loses records */
 
@@ -120,7 +113,7 @@ static void do_ucall(struct testdev *t)
 		log_ucall(&uc);
 		return;
 	}
-	n = testdev_format_ucall(line, sizeof(line) - 1, &uc, now_ns(), cpu);
+	n = testdev_format_ucall(line, sizeof(line) - 1, &uc, monotonic_ns(), cpu);
 	if (n < 0) {
 		pr_warn_ratelimited("ucall with unknown command %u", uc.cmd);
 		return;
@@ -141,7 +134,7 @@ static void debugcon_putc(struct testdev *t, char c)
 	}
 	t->con_line[t->con_len] = '\0';
 	if (t->channel_fd >= 0) {
-		snprintf(line, sizeof(line), "console %llu %s\n", now_ns(), t->con_line);
+		snprintf(line, sizeof(line), "console %llu %s\n", (unsigned long long)monotonic_ns(), t->con_line);
 		channel_line(t, line);
 	} else {
 		pr_ratelimited(LOG_INFO, "debugcon: %s", t->con_line);
@@ -157,7 +150,7 @@ void testdev_note(struct testdev *t, const char *event, unsigned int cpu)
 
 	if (t->channel_fd < 0)
 		return;
-	snprintf(line, sizeof(line), "%s %llu %u\n", event, now_ns(), cpu);
+	snprintf(line, sizeof(line), "%s %llu %u\n", event, (unsigned long long)monotonic_ns(), cpu);
 	pthread_mutex_lock(&t->lock);
 	channel_line(t, line);
 	pthread_mutex_unlock(&t->lock);
@@ -192,7 +185,7 @@ static void exit_write(void *dev, u64 off, const void *data, u32 len)
 	(void)off;
 	pthread_mutex_lock(&t->lock);
 	if (t->channel_fd >= 0) {
-		snprintf(line, sizeof(line), "exit %llu %d\n", now_ns(), status);
+		snprintf(line, sizeof(line), "exit %llu %d\n", (unsigned long long)monotonic_ns(), status);
 		channel_line(t, line);
 	}
 	pthread_mutex_unlock(&t->lock);

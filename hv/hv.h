@@ -29,7 +29,7 @@
 #include "mem/gmem.h"
 #include "vmm/types.h"
 
-#define HV_MAX_VTL		2	/* VTL0 and VTL1 (vmm/vm.h VTL_MAX) */
+#define HV_MAX_VTL		HV_NUM_VTLS	/* VTL0 and VTL1 (vmm/config.h VTL_MAX) */
 #define HV_MAX_CONNECTIONS	64
 #define HV_SINT_QUEUE_LEN	8	/* messages held per SINT while its slot is busy */
 

@@ -2,15 +2,6 @@
 #include "hv/reftime.h"
 
 #include <string.h>
-#include <time.h>
-
-u64 hv_monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 u64 hv_reftime_scale(u64 tsc_hz)
 {
@@ -52,7 +43,7 @@ u64 hv_reftime_to_mono(const struct hv_reftime *r, u64 ref)
 
 u64 hv_reftime_now(const struct hv_reftime *r)
 {
-	return hv_reftime_at(r, hv_monotonic_ns());
+	return hv_reftime_at(r, monotonic_ns());
 }
 
 void hv_reftime_fill_page(const struct hv_reftime *r, struct hv_reference_tsc_page *page)

@@ -15,6 +15,7 @@
 #define VTLVM_REFTIME_H
 
 #include "hv/hv.h"
+#include "vmm/clock.h"
 
 /* tsc_scale for a TSC of tsc_hz: 100 ns ticks per TSC tick, 64.64 fixed point. */
 u64 hv_reftime_scale(u64 tsc_hz);
@@ -27,6 +28,5 @@ u64 hv_reftime_at(const struct hv_reftime *r, u64 mono_ns);
 u64 hv_reftime_to_mono(const struct hv_reftime *r, u64 ref);
 /* Fill the reference TSC page (enabled: valid sequence; the guest re-reads on change). */
 void hv_reftime_fill_page(const struct hv_reftime *r, struct hv_reference_tsc_page *page);
-u64 hv_monotonic_ns(void);
 
 #endif /* VTLVM_REFTIME_H */

@@ -362,7 +362,7 @@ int hv_time_stage_init(struct vm *vm)
 		pr_err("cannot read the guest TSC and its frequency");
 		return -EIO;
 	}
-	hv_reftime_calibrate(vm->hv, (u64)khz * 1000, tsc.e.data, hv_monotonic_ns());
+	hv_reftime_calibrate(vm->hv, (u64)khz * 1000, tsc.e.data, monotonic_ns());
 	pr_debug("reference time: TSC %d kHz, scale %#llx", khz,
 		 (unsigned long long)vm->hv->ref.tsc_scale);
 	return 0;

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vmm/clock.h"
+
 int log_level = LOG_INFO;
 
 static const char *const level_names[] = {
@@ -69,19 +71,11 @@ void log_printf(int level, const char *fmt, ...)
 	errno = saved_errno;
 }
 
-static u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 bool ratelimit_allow(struct ratelimit *rl, u32 *suppressed)
 {
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	const u64 interval = LOG_RATELIMIT_INTERVAL_MS * 1000000ULL;
-	u64 now = now_ns();
+	u64 now = monotonic_ns();
 	bool ok;
 
 	pthread_mutex_lock(&lock);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vmm/clock.h"
 #include "vmm/cpuid.h"
 #include "vmm/init.h"
 #include "vmm/kvm_sys.h"
@@ -18,14 +19,10 @@
 #include "vmm/vcpu.h"
 #include "vmm/vtl_glue.h"
 #include "devices/testdev.h"
+#include "hv/hv.h"
 
-static u64 monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
+/* A VP holds a vCPU, a struct hv_vp and an entry reason per VTL: one count for all. */
+_Static_assert(VTL_MAX == HV_MAX_VTL && VTL_MAX == HV_NUM_VTLS, "VTL counts differ");
 
 int vm_stage_kvm_init(struct vm *vm)
 {

@@ -184,7 +184,7 @@ void vtl_vm_destroy(struct vm *vm, u8 vtl)
 static u64 apic_now_ns(void *ctx)
 {
 	(void)ctx;
-	return hv_monotonic_ns();
+	return monotonic_ns();
 }
 
 /* The guest TSC from the reference-time calibration (hv/reftime.h): no vCPU ioctl. */
@@ -192,7 +192,7 @@ static u64 apic_guest_tsc(void *ctx)
 {
 	struct vcpu_vtl *v = ctx;
 	const struct hv_reftime *r = &v->vcpu->vm->hv->ref;
-	u64 ns = hv_monotonic_ns() - r->mono0_ns;
+	u64 ns = monotonic_ns() - r->mono0_ns;
 
 	return r->tsc0 + (u64)((unsigned __int128)ns * r->tsc_hz / 1000000000ULL);
 }

@@ -212,27 +212,27 @@ static hv_status_t set_pending_event(struct vsm *vsm, struct hv_vp *caller, u8 t
 				     const union hv_register_value *v)
 {
 	struct vsm_vp *vp = vsm_vp_of(vsm, caller);
-	u64 ev = v->reg128.low;
-	/* The vector field is 16 bits wide (31:16): all of it is checked. */
-	u16 vector = (ev & HV_X64_PENDING_INTERRUPTION_VECTOR_MASK) >>
-		     HV_X64_PENDING_INTERRUPTION_VECTOR_SHIFT;
-	bool has_error = ev & BIT(8);
+	struct hv_x64_pending_exception_event e;
+	bool has_error;
 
+	memcpy(&e, v, sizeof(e));
+	has_error = e.flags & HV_X64_PENDING_EXCEPTION_DELIVER_ERROR_CODE;
 	if (target >= caller->vtl)
 		return HV_STATUS_INVALID_PARAMETER;
 	if (target != 0)
 		return HV_STATUS_ACCESS_DENIED;
-	if (ev & HV_X64_PENDING_EVENT_PENDING) {
-		if ((ev & HV_X64_PENDING_EVENT_TYPE_MASK) ||
-		    (ev & (GENMASK_ULL(7, 4) | GENMASK_ULL(15, 9))) ||
-		    vector > 21 || !(PENDING_VECTORS & BIT(vector)) ||
-		    (has_error && !(ERROR_VECTORS & BIT(vector))))
+	if (e.event_header & HV_X64_PENDING_EVENT_PENDING) {
+		/* Only exceptions (type 0); the header's and flags' other bits are reserved. */
+		if ((e.event_header & ~HV_X64_PENDING_EVENT_PENDING) ||
+		    (e.flags & ~HV_X64_PENDING_EXCEPTION_DELIVER_ERROR_CODE) ||
+		    e.vector > 21 || !(PENDING_VECTORS & BIT(e.vector)) ||
+		    (has_error && !(ERROR_VECTORS & BIT(e.vector))))
 			return HV_STATUS_INVALID_REGISTER_VALUE;
-		if (vsm->ops->inject_exception(vsm->ctx, caller->vcpu, target, vector, has_error,
-					       ev >> 32, v->reg128.high))
+		if (vsm->ops->inject_exception(vsm->ctx, caller->vcpu, target, e.vector, has_error,
+					       e.error_code, e.exception_parameter))
 			return HV_STATUS_INVALID_VP_STATE;
 	}
-	vp->pending_event0[0] = ev;
+	vp->pending_event0[0] = v->reg128.low;
 	vp->pending_event0[1] = v->reg128.high;
 	return HV_STATUS_SUCCESS;
 }

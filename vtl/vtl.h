@@ -27,7 +27,6 @@
 #include "hv/tlfs.h"
 #include "vmm/types.h"
 
-#define VTL_COUNT_MAX	HV_NUM_VTLS	/* VTLs this build can hold: VTL0 and VTL1 */
 #define VTL_NR_MTRRS	28		/* MTRRdefType, 11 fixed, 8 variable pairs */
 
 struct vtl_vp {
@@ -35,7 +34,7 @@ struct vtl_vp {
 	_Atomic u8 enabled;		/* bit n: VTL n is enabled on this VP; bit 0 always */
 	u8 runnable;			/* bit n: VTL n is runnable; bit 0 always */
 	u8 active;			/* the VTL that runs (or ran last) */
-	u8 entry_reason[VTL_COUNT_MAX];	/* HV_VTL_ENTRY_* of the last entry, per VTL */
+	u8 entry_reason[HV_NUM_VTLS];	/* HV_VTL_ENTRY_* of the last entry, per VTL */
 };
 
 /* A VP with only VTL0, for a partition whose highest VTL is max_vtl. */

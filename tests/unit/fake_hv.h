@@ -246,7 +246,7 @@ static inline void *fake_gpa(struct fake_hv *f, gpa_t gpa)
 /* Calibrate so that reference time "now" is about 10 s, on a 2.5 GHz TSC that read 0 then. */
 static inline void fake_hv_calibrate(struct fake_hv *f)
 {
-	hv_reftime_calibrate(f->hv, 2500000000ULL, 0, hv_monotonic_ns() - 10000000000ULL);
+	hv_reftime_calibrate(f->hv, 2500000000ULL, 0, monotonic_ns() - 10000000000ULL);
 }
 
 /* Guest OS identity and the hypercall page at FAKE_HCALL_PAGE; 0 or the MSR error. */
