@@ -13,7 +13,7 @@
 
 /*
  * What this partition is granted and told (TLFS "Feature Discovery"). Every
- * bit here is implemented and tested; see README "Hyper-V enlightenments".
+ * bit here is implemented and tested; see README "Hyper-V".
  */
 static void hv_features_init(struct hv *hv)
 {

@@ -85,7 +85,7 @@ struct hv_connection {
 
 struct hv_hcall_desc;
 
-/* A family of hypercalls registered from outside hv/ (vtl/vsm_hcalls.c), sorted by code. */
+/* A family of hypercalls registered from outside hv/ (vtl/vsm.c), sorted by code. */
 struct hv_hcall_family {
 	const struct hv_hcall_desc *table;
 	unsigned int count;

@@ -24,7 +24,7 @@ struct kvm_cpuid2;
 /* Stage "hyperv": the hv/ partition, its MSR filter and CPUID leaves (before the vCPUs). */
 int hv_stage_init(struct vm *vm);
 void hv_stage_exit(struct vm *vm);
-/* Stage "hyperv-time": tie the reference time to the guest TSC (after the vCPUs). */
+/* Stage "hv-time": tie the reference time to the guest TSC (after the vCPUs). */
 int hv_time_stage_init(struct vm *vm);
 
 /* Exits: true if handled as Hyper-V's. */

@@ -102,6 +102,11 @@ static void vec_set(u32 *bm, u8 v)
 	bm[v / 32] |= 1U << (v % 32);
 }
 
+static bool vec_test(const u32 *bm, u8 v)
+{
+	return bm[v / 32] & (1U << (v % 32));
+}
+
 static void vec_clear(u32 *bm, u8 v)
 {
 	bm[v / 32] &= ~(1U << (v % 32));
@@ -660,10 +665,10 @@ static int x2apic_write(struct lapic *a, unsigned int idx, u64 val, struct lapic
 
 int lapic_msr_read(struct lapic *a, u32 msr, u64 *val)
 {
-	struct lapic_out out;
 	int ret = 0;
 
-	lapic_lock(a, &out);
+	/* A read changes nothing: the bare lock, as lapic_mmio_read. */
+	pthread_mutex_lock(&a->lock);
 	if (msr == MSR_IA32_APICBASE)
 		*val = a->apic_base;
 	else if (msr == MSR_IA32_TSC_DEADLINE)
@@ -672,7 +677,7 @@ int lapic_msr_read(struct lapic *a, u32 msr, u64 *val)
 		ret = x2apic_read(a, msr - MSR_X2APIC_FIRST, val);
 	else
 		ret = -ENOENT;
-	lapic_unlock(a, &out);
+	pthread_mutex_unlock(&a->lock);
 	return ret;
 }
 
@@ -803,7 +808,7 @@ void lapic_deliver_auto_eoi(struct lapic *a, u8 vector)
 	lapic_lock(a, &out);
 	deliver_locked(a, LAPIC_DM_FIXED, vector, false);
 	/* Only a vector that made it into IRR ends itself (a dropped one must not mark it). */
-	if (a->irr[vector / 32] & BIT(vector % 32))
+	if (vec_test(a->irr, vector))
 		vec_set(a->auto_eoi, vector);
 	lapic_unlock(a, &out);
 }
@@ -812,7 +817,7 @@ void lapic_accept(struct lapic *a, u8 vector)
 {
 	pthread_mutex_lock(&a->lock);
 	vec_clear(a->irr, vector);
-	if (a->auto_eoi[vector / 32] & BIT(vector % 32))
+	if (vec_test(a->auto_eoi, vector))
 		vec_clear(a->auto_eoi, vector);
 	else
 		vec_set(a->isr, vector);

@@ -69,7 +69,7 @@ struct lapic_ipi {
 	u8 vector;
 	enum lapic_dm mode;
 	bool logical;		/* destination mode */
-	bool level;		/* trigger mode (recorded; only edge is delivered) */
+	bool level;		/* trigger mode: a level IPI sets the target's TMR bit */
 	enum lapic_shorthand shorthand;
 	u32 dest;		/* x2APIC: 32 bits; xAPIC: ICR bits 63:56 */
 	bool x2apic;		/* the sender was in x2APIC mode (how to read dest) */
@@ -84,7 +84,10 @@ struct lapic_ops {
 	void (*timer_arm)(void *ctx, u64 deadline_ns);
 	/* An interrupt (or NMI) became deliverable: make the owning VP look. */
 	void (*notify)(void *ctx);
-	/* Deliver ipi to the APICs it names other than, for shorthands, as stated. */
+	/*
+	 * Deliver ipi to every APIC it names, the sender included for
+	 * LAPIC_DEST_ALL (LAPIC_DEST_SELF is delivered by lapic.c itself).
+	 */
 	void (*send_ipi)(void *ctx, const struct lapic_ipi *ipi);
 };
 
@@ -152,9 +155,11 @@ u8 lapic_get_cr8(struct lapic *a);
 void lapic_set_cr8(struct lapic *a, u8 cr8);
 
 /*
- * Raise an interrupt in this APIC: FIXED/LOWEST set IRR (ignored, with a
- * rate-limited log, when the APIC is software-disabled or vector < 16), NMI
- * sets nmi_pending; other modes are dropped. Calls ops->notify when something
+ * Raise an interrupt in this APIC: FIXED/LOWEST set IRR (and TMR for level;
+ * ignored with a rate-limited log when the APIC is software-disabled; a
+ * vector < 16 latches ESR "Receive Illegal Vector" and raises the error
+ * LVT), NMI sets nmi_pending; other modes are dropped, and everything is
+ * dropped while the APIC is hardware-disabled. Calls ops->notify when something
  * became deliverable. Any thread.
  */
 void lapic_deliver(struct lapic *a, enum lapic_dm mode, u8 vector, bool level);

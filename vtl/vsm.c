@@ -2,7 +2,7 @@
 /*
  * The VSM hypercalls (TLFS "Virtual Secure Mode" and the pages of each
  * call). Checks follow the TLFS, in the order OpenHCL makes them where the
- * TLFS names no order; vtl/README.md lists each status.
+ * TLFS names no order; README.md ("Virtual Secure Mode") lists each status.
  */
 #define pr_fmt(fmt) "vsm: " fmt
 #include "vtl/vsm.h"
@@ -65,7 +65,7 @@ void vsm_attach_vp(struct vsm *vsm, u32 index, struct vtl_vp *sched)
 
 static struct vsm *ctx_vsm(struct hv_hcall_ctx *ctx)
 {
-	return ctx->vp->hv->vsm;
+	return vsm_of(ctx->vp->hv);
 }
 
 static struct vtl_vp *ctx_sched(struct hv_hcall_ctx *ctx)
@@ -76,9 +76,14 @@ static struct vtl_vp *ctx_sched(struct hv_hcall_ctx *ctx)
 /* ---- HvCallEnablePartitionVtl (0x000d) ---------------------------------------------------- */
 
 /*
- * TLFS "HvCallEnablePartitionVtl": a VTL may enable the VTL right above it.
- * vtlvm implements no MBEC, supervisor shadow stacks or HVPT, so every flag
- * is refused rather than accepted and ignored.
+ * TLFS "HvCallEnablePartitionVtl" (Restrictions): a VTL may enable any lower
+ * VTL, and a higher one if it is the highest VTL enabled below that target.
+ * Lower targets are refused (AccessDenied): with VTL0 and VTL1 the only
+ * lower target is VTL0, which is always enabled. Any VTL
+ * up to max_vtl above the caller is accepted; with a VTL2 the "highest
+ * enabled below" rule would have to be added. vtlvm implements no MBEC,
+ * supervisor shadow stacks or HVPT, so every flag is refused rather than
+ * accepted and ignored.
  */
 static hv_status_t enable_partition_vtl(struct hv_hcall_ctx *ctx)
 {
@@ -119,7 +124,6 @@ static hv_status_t enable_partition_vtl(struct hv_hcall_ctx *ctx)
 
 /* ---- HvCallEnableVpVtl (0x000f) and HvCallStartVirtualProcessor (0x0099) -------------------- */
 
-#define RFLAGS_FIXED1		BIT(1)
 #define RFLAGS_VM		BIT(17)
 #define RFLAGS_RESERVED		(GENMASK_ULL(63, 22) | BIT(15) | BIT(5) | BIT(3))
 #define SEG_TYPE_CODE		BIT(3)
@@ -155,8 +159,9 @@ static bool vp_index_ok(struct hv_hcall_ctx *ctx, u32 *index)
 }
 
 /*
- * TLFS "HvCallEnableVpVtl": the VTL must be enabled in the partition; it is
- * enabled on a VP once; VTL0 may only bootstrap the first VP's VTL1, on its
+ * TLFS "HvCallEnableVpVtl" (Restrictions): the VTL must be enabled in the
+ * partition; it is enabled on a VP once, and once enabled there further
+ * calls must come from that VTL or a higher one; VTL0 may only bootstrap the first VP's VTL1, on its
  * own VP (OpenHCL's rule: after that only VTL1 enables VPs). The checks for
  * "already enabled" come before the VTL0 restriction, so enabling twice
  * reports VtlAlreadyEnabled whoever asks.
@@ -249,7 +254,11 @@ static hv_status_t start_vp(struct hv_hcall_ctx *ctx)
 
 /* ---- HvCallGetVpIndexFromApicId (0x009a, rep) ----------------------------------------------- */
 
-/* VP index = APIC ID in every VTL (vmm/vcpu.h), so the answer is the ID itself if a VP has it. */
+/*
+ * TLFS "HvCallGetVpIndexFromApicId" (rep: one APIC ID in, one VP index out
+ * per element). VP index = APIC ID in every VTL (vmm/vcpu.h), so the answer
+ * is the ID itself if a VP has it.
+ */
 static hv_status_t get_vp_index_from_apic_id(struct hv_hcall_ctx *ctx)
 {
 	const struct hv_input_get_vp_index_from_apic_id *in = (const void *)ctx->in;

@@ -18,7 +18,9 @@
  * vsm_host_ops, implemented by vmm/vtl_glue.c and faked by the unit tests.
  *
  * Locking: vsm->lock guards the partition fields and every vsm_vp's register
- * fields; a VP's struct vtl_vp belongs to its own thread (vtl/vtl.h).
+ * fields, except that VINA delivery (vmm/vtl_glue.c) reads vsm_vp.vina
+ * without it (written with an atomic store); a VP's struct vtl_vp belongs to
+ * its own thread (vtl/vtl.h).
  */
 #ifndef VTLVM_VSM_H
 #define VTLVM_VSM_H
@@ -88,7 +90,10 @@ struct vsm {
 	struct vsm_vp *vps;
 };
 
-/* The VSM hypercall family (0x0d, 0x0f, 0x11, 0x12, 0x50, 0x51, 0x99, 0x9a), sorted by code. */
+/*
+ * The VSM hypercall family (0x0d, 0x0f, 0x11, 0x12, 0x99, 0x9a); Get/SetVpRegisters
+ * (0x50, 0x51) are hv/hcall_regs.c's, reaching vtl/ through vsm_reg_ext.
+ */
 extern const struct hv_hcall_desc vsm_hcalls[];
 extern const unsigned int vsm_hcalls_count;
 
@@ -104,14 +109,6 @@ bool vsm_vtl_enabled(struct vsm *vsm, u8 vtl);
 /* Get/SetVpRegisters beyond the synthetic registers: hv_config.reg_ext. */
 extern const struct hv_reg_ext vsm_reg_ext;
 
-/* VSM and intercept-control registers (vtl/vsm_regs.c); HV statuses. */
-bool vsm_reg_is_vsm(u32 name);
-hv_status_t vsm_reg_get(struct vsm *vsm, struct hv_vp *caller, u8 target_vtl, u32 name,
-			union hv_register_value *v);
-hv_status_t vsm_reg_set(struct vsm *vsm, struct hv_vp *caller, u8 target_vtl, u32 name,
-			const union hv_register_value *v);
-/* HvRegisterVsmCodePageOffsets: where the VTL call and return stubs are (hv/hcall_stub.h). */
-u64 vsm_code_page_offsets(void);
 /* What vtlvm supports (HvRegisterVsmCapabilities): DenyLowerVtlStartup only. */
 u64 vsm_capabilities(void);
 /* Does VTL1's VsmPartitionConfig deny VTL0 starting VPs? */

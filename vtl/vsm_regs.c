@@ -20,7 +20,7 @@
 #include "vmm/log.h"
 
 #define ARCH_FIRST	HV_X64_REGISTER_RAX	/* GPRs, FP/XMM, CRs, DRs, segments, MSRs */
-#define ARCH_END	0x00090000		/* synthetic MSR registers start here */
+#define ARCH_END	HV_REGISTER_VP_RUNTIME	/* synthetic MSR registers start here */
 
 /* VsmPartitionConfig bits VTL1 may set (OpenHCL: the rest is InvalidRegisterValue). */
 #define PARTITION_CONFIG_WRITABLE \
@@ -42,14 +42,15 @@
 #define ERROR_VECTORS	(BIT(8) | BIT(10) | BIT(11) | BIT(12) | BIT(13) | BIT(14) | BIT(17) | \
 			 BIT(21))
 
-u64 vsm_code_page_offsets(void)
+/* TLFS "VSM Code Page Offsets": where the VTL call and return stubs are (hv/hcall_stub.h). */
+static u64 vsm_code_page_offsets(void)
 {
 	return HV_VTL_CALL_STUB_OFFSET |
 	       ((u64)HV_VTL_RETURN_STUB_OFFSET << HV_VSM_CODE_PAGE_OFFSETS_RETURN_SHIFT);
 }
 
 /*
- * Dr6Shared stays 0: DR6 is private to each VTL's vCPU. DenyLowerVtlStartup
+ * TLFS "VSM Capabilities" (HvRegisterVsmCapabilities). Dr6Shared stays 0: DR6 is private to each VTL's vCPU. DenyLowerVtlStartup
  * is enforced (HvCallStartVirtualProcessor); no MBEC, shadow stacks, HVPT or
  * intercept page.
  */
@@ -58,13 +59,17 @@ u64 vsm_capabilities(void)
 	return HV_VSM_CAPABILITIES_DENY_LOWER_VTL_STARTUP;
 }
 
-bool vsm_reg_is_vsm(u32 name)
+static bool is_cr_intercept(u32 name)
+{
+	return name >= HV_X64_REGISTER_CR_INTERCEPT_CONTROL &&
+	       name <= HV_X64_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK;
+}
+
+static bool vsm_reg_is_vsm(u32 name)
 {
 	return (name >= HV_REGISTER_VSM_CODE_PAGE_OFFSETS &&
 		name <= HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL(14)) ||
-	       (name >= HV_X64_REGISTER_CR_INTERCEPT_CONTROL &&
-		name <= HV_X64_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK) ||
-	       name == HV_REGISTER_PENDING_EVENT0;
+	       is_cr_intercept(name) || name == HV_REGISTER_PENDING_EVENT0;
 }
 
 static struct vsm_vp *vsm_vp_of(struct vsm *vsm, struct hv_vp *caller)
@@ -129,8 +134,7 @@ static hv_status_t get_locked(struct vsm *vsm, struct hv_vp *caller, u8 target, 
 		v->reg128.high = vp->pending_event0[1];
 		return HV_STATUS_SUCCESS;
 	}
-	if (name >= HV_X64_REGISTER_CR_INTERCEPT_CONTROL &&
-	    name <= HV_X64_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK) {
+	if (is_cr_intercept(name)) {
 		if (target != 1)
 			return HV_STATUS_ACCESS_DENIED;
 		v->reg64 = vp->cr_intercept[name - HV_X64_REGISTER_CR_INTERCEPT_CONTROL];
@@ -140,8 +144,8 @@ static hv_status_t get_locked(struct vsm *vsm, struct hv_vp *caller, u8 target, 
 	return HV_STATUS_INVALID_PARAMETER;
 }
 
-hv_status_t vsm_reg_get(struct vsm *vsm, struct hv_vp *caller, u8 target, u32 name,
-			union hv_register_value *v)
+static hv_status_t vsm_reg_get(struct vsm *vsm, struct hv_vp *caller, u8 target, u32 name,
+			       union hv_register_value *v)
 {
 	hv_status_t st;
 
@@ -182,7 +186,12 @@ static hv_status_t set_partition_config(struct vsm *vsm, u64 val)
 	return HV_STATUS_SUCCESS;
 }
 
-/* MBEC, shadow stacks and HVPT are not implemented; TlbLocked is recorded (vtl/README.md). */
+/*
+ * TLFS "VSM Configuration" (HvRegisterVsmVpSecureConfigVtlX): MBEC, shadow
+ * stacks and HVPT are not implemented; TlbLocked is enforced by the VMM
+ * (vmm/hv_glue.c holds VTL0's flushes of this VP until VTL1 clears it or
+ * returns).
+ */
 static hv_status_t set_secure_config(struct vsm_vp *vp, u64 val)
 {
 	if (val & ~(u64)HV_VSM_VP_SECURE_CONFIG_TLB_LOCKED)
@@ -191,6 +200,7 @@ static hv_status_t set_secure_config(struct vsm_vp *vp, u64 val)
 	return HV_STATUS_SUCCESS;
 }
 
+/* TLFS "Virtual Interrupt Notification Assist" (HvRegisterVsmVina). */
 static hv_status_t set_vina(struct vsm_vp *vp, u64 val)
 {
 	if (val & ~(HV_VSM_VINA_VECTOR_MASK | HV_VSM_VINA_ENABLED | HV_VSM_VINA_AUTO_RESET |
@@ -237,6 +247,11 @@ static hv_status_t set_pending_event(struct vsm *vsm, struct hv_vp *caller, u8 t
 	return HV_STATUS_SUCCESS;
 }
 
+/*
+ * TLFS "Secure Register Intercepts": VTL1 chooses which of VTL0's control
+ * register and MSR writes it intercepts (recorded; delivered with memory
+ * protections).
+ */
 static hv_status_t set_cr_intercept(struct vsm_vp *vp, u8 target, u32 name, u64 val)
 {
 	if (target != 1)
@@ -265,15 +280,14 @@ static hv_status_t set_locked(struct vsm *vsm, struct hv_vp *caller, u8 target, 
 	case HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL0:
 		return target >= 1 ? set_secure_config(vp, v->reg64) : HV_STATUS_ACCESS_DENIED;
 	}
-	if (name >= HV_X64_REGISTER_CR_INTERCEPT_CONTROL &&
-	    name <= HV_X64_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK)
+	if (is_cr_intercept(name))
 		return set_cr_intercept(vp, target, name, v->reg64);
 	/* Read-only (code page offsets, statuses, capabilities) or no such VTL. */
 	return HV_STATUS_INVALID_PARAMETER;
 }
 
-hv_status_t vsm_reg_set(struct vsm *vsm, struct hv_vp *caller, u8 target, u32 name,
-			const union hv_register_value *v)
+static hv_status_t vsm_reg_set(struct vsm *vsm, struct hv_vp *caller, u8 target, u32 name,
+			       const union hv_register_value *v)
 {
 	bool denied_before;
 	hv_status_t st;
@@ -308,7 +322,7 @@ static bool is_arch(u32 name)
  */
 static hv_status_t ext_get(struct hv_vp *caller, u8 target, u32 name, union hv_register_value *v)
 {
-	struct vsm *vsm = caller->hv->vsm;
+	struct vsm *vsm = vsm_of(caller->hv);
 	int ret;
 
 	if (vsm_reg_is_vsm(name))
@@ -326,7 +340,7 @@ static hv_status_t ext_get(struct hv_vp *caller, u8 target, u32 name, union hv_r
 static hv_status_t ext_set(struct hv_vp *caller, u8 target, u32 name,
 			   const union hv_register_value *v)
 {
-	struct vsm *vsm = caller->hv->vsm;
+	struct vsm *vsm = vsm_of(caller->hv);
 	int ret;
 
 	if (vsm_reg_is_vsm(name))

@@ -13,7 +13,7 @@ void vtl_vp_init(struct vtl_vp *s, u8 max_vtl)
 bool vtl_vp_enabled(const struct vtl_vp *s, u8 vtl)
 {
 	return vtl <= s->max_vtl &&
-	       (atomic_load_explicit(&((struct vtl_vp *)s)->enabled, memory_order_acquire) &
+	       (atomic_load_explicit(&s->enabled, memory_order_acquire) &
 		BIT(vtl));
 }
 
@@ -64,7 +64,7 @@ void vtl_vp_set_active(struct vtl_vp *s, u8 vtl)
 }
 
 #define GPR(n, reg)	{ #reg, HV_X64_REGISTER_GPR(n), VTL_SHARED_GPR, 0 }
-#define MSR(name, hv, msr) { name, hv, VTL_SHARED_MTRR, msr }
+#define MTRR(name, hv, msr) { name, hv, VTL_SHARED_MTRR, msr }
 
 /*
  * TLFS "Virtual Processor State Isolation", "Shared State": RAX..R15 but
@@ -85,35 +85,35 @@ const struct vtl_shared_reg vtl_shared_regs[] = {
 	{ "dr3", HV_X64_REGISTER_DR3, VTL_SHARED_DR, 0 },
 	{ "x87/sse/avx", 0, VTL_SHARED_FPU, 0 },
 	{ "xcr0", HV_X64_REGISTER_XFEM, VTL_SHARED_XCR0, 0 },
-	MSR("mtrr_def_type", HV_X64_REGISTER_MTRR_DEF_TYPE, 0x2ff),
-	MSR("mtrr_fix64k_00000", HV_X64_REGISTER_MTRR_FIX64K_00000, 0x250),
-	MSR("mtrr_fix16k_80000", HV_X64_REGISTER_MTRR_FIX64K_00000 + 1, 0x258),
-	MSR("mtrr_fix16k_a0000", HV_X64_REGISTER_MTRR_FIX64K_00000 + 2, 0x259),
-	MSR("mtrr_fix4k_c0000", HV_X64_REGISTER_MTRR_FIX64K_00000 + 3, 0x268),
-	MSR("mtrr_fix4k_c8000", HV_X64_REGISTER_MTRR_FIX64K_00000 + 4, 0x269),
-	MSR("mtrr_fix4k_d0000", HV_X64_REGISTER_MTRR_FIX64K_00000 + 5, 0x26a),
-	MSR("mtrr_fix4k_d8000", HV_X64_REGISTER_MTRR_FIX64K_00000 + 6, 0x26b),
-	MSR("mtrr_fix4k_e0000", HV_X64_REGISTER_MTRR_FIX64K_00000 + 7, 0x26c),
-	MSR("mtrr_fix4k_e8000", HV_X64_REGISTER_MTRR_FIX64K_00000 + 8, 0x26d),
-	MSR("mtrr_fix4k_f0000", HV_X64_REGISTER_MTRR_FIX64K_00000 + 9, 0x26e),
-	MSR("mtrr_fix4k_f8000", HV_X64_REGISTER_MTRR_FIX4K_F8000, 0x26f),
+	MTRR("mtrr_def_type", HV_X64_REGISTER_MTRR_DEF_TYPE, 0x2ff),
+	MTRR("mtrr_fix64k_00000", HV_X64_REGISTER_MTRR_FIX64K_00000, 0x250),
+	MTRR("mtrr_fix16k_80000", HV_X64_REGISTER_MTRR_FIX64K_00000 + 1, 0x258),
+	MTRR("mtrr_fix16k_a0000", HV_X64_REGISTER_MTRR_FIX64K_00000 + 2, 0x259),
+	MTRR("mtrr_fix4k_c0000", HV_X64_REGISTER_MTRR_FIX64K_00000 + 3, 0x268),
+	MTRR("mtrr_fix4k_c8000", HV_X64_REGISTER_MTRR_FIX64K_00000 + 4, 0x269),
+	MTRR("mtrr_fix4k_d0000", HV_X64_REGISTER_MTRR_FIX64K_00000 + 5, 0x26a),
+	MTRR("mtrr_fix4k_d8000", HV_X64_REGISTER_MTRR_FIX64K_00000 + 6, 0x26b),
+	MTRR("mtrr_fix4k_e0000", HV_X64_REGISTER_MTRR_FIX64K_00000 + 7, 0x26c),
+	MTRR("mtrr_fix4k_e8000", HV_X64_REGISTER_MTRR_FIX64K_00000 + 8, 0x26d),
+	MTRR("mtrr_fix4k_f0000", HV_X64_REGISTER_MTRR_FIX64K_00000 + 9, 0x26e),
+	MTRR("mtrr_fix4k_f8000", HV_X64_REGISTER_MTRR_FIX4K_F8000, 0x26f),
 	/* Variable-range MTRRs: as many pairs as MTRRcap.VCNT says (KVM: 8). */
-	MSR("mtrr_phys_base0", HV_X64_REGISTER_MTRR_PHYS_BASE(0), 0x200),
-	MSR("mtrr_phys_mask0", HV_X64_REGISTER_MTRR_PHYS_MASK(0), 0x201),
-	MSR("mtrr_phys_base1", HV_X64_REGISTER_MTRR_PHYS_BASE(1), 0x202),
-	MSR("mtrr_phys_mask1", HV_X64_REGISTER_MTRR_PHYS_MASK(1), 0x203),
-	MSR("mtrr_phys_base2", HV_X64_REGISTER_MTRR_PHYS_BASE(2), 0x204),
-	MSR("mtrr_phys_mask2", HV_X64_REGISTER_MTRR_PHYS_MASK(2), 0x205),
-	MSR("mtrr_phys_base3", HV_X64_REGISTER_MTRR_PHYS_BASE(3), 0x206),
-	MSR("mtrr_phys_mask3", HV_X64_REGISTER_MTRR_PHYS_MASK(3), 0x207),
-	MSR("mtrr_phys_base4", HV_X64_REGISTER_MTRR_PHYS_BASE(4), 0x208),
-	MSR("mtrr_phys_mask4", HV_X64_REGISTER_MTRR_PHYS_MASK(4), 0x209),
-	MSR("mtrr_phys_base5", HV_X64_REGISTER_MTRR_PHYS_BASE(5), 0x20a),
-	MSR("mtrr_phys_mask5", HV_X64_REGISTER_MTRR_PHYS_MASK(5), 0x20b),
-	MSR("mtrr_phys_base6", HV_X64_REGISTER_MTRR_PHYS_BASE(6), 0x20c),
-	MSR("mtrr_phys_mask6", HV_X64_REGISTER_MTRR_PHYS_MASK(6), 0x20d),
-	MSR("mtrr_phys_base7", HV_X64_REGISTER_MTRR_PHYS_BASE(7), 0x20e),
-	MSR("mtrr_phys_mask7", HV_X64_REGISTER_MTRR_PHYS_MASK(7), 0x20f),
+	MTRR("mtrr_phys_base0", HV_X64_REGISTER_MTRR_PHYS_BASE(0), 0x200),
+	MTRR("mtrr_phys_mask0", HV_X64_REGISTER_MTRR_PHYS_MASK(0), 0x201),
+	MTRR("mtrr_phys_base1", HV_X64_REGISTER_MTRR_PHYS_BASE(1), 0x202),
+	MTRR("mtrr_phys_mask1", HV_X64_REGISTER_MTRR_PHYS_MASK(1), 0x203),
+	MTRR("mtrr_phys_base2", HV_X64_REGISTER_MTRR_PHYS_BASE(2), 0x204),
+	MTRR("mtrr_phys_mask2", HV_X64_REGISTER_MTRR_PHYS_MASK(2), 0x205),
+	MTRR("mtrr_phys_base3", HV_X64_REGISTER_MTRR_PHYS_BASE(3), 0x206),
+	MTRR("mtrr_phys_mask3", HV_X64_REGISTER_MTRR_PHYS_MASK(3), 0x207),
+	MTRR("mtrr_phys_base4", HV_X64_REGISTER_MTRR_PHYS_BASE(4), 0x208),
+	MTRR("mtrr_phys_mask4", HV_X64_REGISTER_MTRR_PHYS_MASK(4), 0x209),
+	MTRR("mtrr_phys_base5", HV_X64_REGISTER_MTRR_PHYS_BASE(5), 0x20a),
+	MTRR("mtrr_phys_mask5", HV_X64_REGISTER_MTRR_PHYS_MASK(5), 0x20b),
+	MTRR("mtrr_phys_base6", HV_X64_REGISTER_MTRR_PHYS_BASE(6), 0x20c),
+	MTRR("mtrr_phys_mask6", HV_X64_REGISTER_MTRR_PHYS_MASK(6), 0x20d),
+	MTRR("mtrr_phys_base7", HV_X64_REGISTER_MTRR_PHYS_BASE(7), 0x20e),
+	MTRR("mtrr_phys_mask7", HV_X64_REGISTER_MTRR_PHYS_MASK(7), 0x20f),
 	/* Synthetic: one object per partition or VP in hv/, seen by every VTL alike. */
 	{ "vp_index", HV_REGISTER_VP_INDEX, VTL_SHARED_SYNTHETIC, HV_X64_MSR_VP_INDEX },
 	{ "vp_runtime", HV_REGISTER_VP_RUNTIME, VTL_SHARED_SYNTHETIC, HV_X64_MSR_VP_RUNTIME },

@@ -4,8 +4,9 @@
  * enabled on it, which are runnable, which one runs, and why it was entered.
  *
  * This is the VTL scheduler's decision logic (DESIGN.md §2), kept pure so it
- * can be tested without KVM; the VP thread (vmm/vcpu.c) applies decisions by
- * copying shared registers and running another VTL's vCPU.
+ * can be tested without KVM; the VP thread applies decisions (vmm/vtl_glue.c:
+ * vtl_glue_schedule) by copying shared registers and running another VTL's
+ * vCPU.
  *
  * The model (TLFS "Virtual Secure Mode", "VTL Entry" / "VTL Exit"; the same
  * as OpenVMM's runnable-VTL set): VTL0 is always runnable; a higher VTL
@@ -15,9 +16,10 @@
  * is never preempted by a lower one and returns to the highest VTL still
  * runnable below it.
  *
- * Threading: a struct vtl_vp is owned by its VP's thread, except `enabled`,
- * which HvCallEnableVpVtl on another VP may set (atomically, with release
- * order, after the VTL's vCPU exists).
+ * Threading: a struct vtl_vp is owned by its VP's thread. `enabled` is set
+ * there too (HvCallEnableVpVtl runs on the target VP's thread,
+ * vmm/vtl_start.c, and sets it with release order after the VTL's vCPU
+ * exists) but read by hypercalls on other VPs, hence atomic.
  */
 #ifndef VTLVM_VTL_H
 #define VTLVM_VTL_H
@@ -48,12 +50,14 @@ u8 vtl_vp_pick(const struct vtl_vp *s);
 /*
  * VtlCall from the active VTL: the next higher VTL becomes runnable with
  * entry reason VTL_CALL. Returns it, or -EINVAL if there is none enabled on
- * this VP (the caller then injects #UD, TLFS "VTL Call").
+ * this VP (TLFS "VTL Call": #UD; vtl/vsm.c checks that before the VMM calls
+ * this, so there -EINVAL is an internal error).
  */
 int vtl_vp_call(struct vtl_vp *s);
 /*
  * VtlReturn from the active VTL: it stops being runnable. Returns the VTL to
- * run next, or -EINVAL from VTL0 (#UD, TLFS "VTL Return").
+ * run next, or -EINVAL from VTL0 (TLFS "VTL Return": #UD; checked first by
+ * vtl/vsm.c, as for VtlCall).
  */
 int vtl_vp_return(struct vtl_vp *s);
 /*
