@@ -15,8 +15,6 @@
 #include "hv/hcall.h"
 #include "vmm/log.h"
 
-#define HV_IPI_LOW_VECTOR	0x10
-#define HV_IPI_HIGH_VECTOR	0xff
 #define HV_MAX_VP_SET_BANKS	4	/* 256 VPs: vtlvm runs at most 255 (vm:cpus) */
 
 /* A decoded processor set: which VP indices below nr_vps it names. */
@@ -27,7 +25,10 @@ struct vp_set {
 
 static bool vp_set_has(const struct vp_set *s, u32 vp)
 {
-	return s->all || (vp / 64 < HV_MAX_VP_SET_BANKS && (s->banks[vp / 64] & BIT(vp % 64)));
+	u32 bank = vp / HV_VCPUS_PER_SPARSE_BANK;
+
+	return s->all || (bank < HV_MAX_VP_SET_BANKS &&
+			  (s->banks[bank] & BIT(vp % HV_VCPUS_PER_SPARSE_BANK)));
 }
 
 static void vp_set_from_mask(struct vp_set *s, u64 mask)
@@ -43,8 +44,6 @@ static void vp_set_from_mask(struct vp_set *s, u64 mask)
 static hv_status_t vp_set_parse(struct vp_set *s, u64 format, u64 valid, const u64 *banks,
 				unsigned int nr_banks)
 {
-	unsigned int b, n = 0;
-
 	memset(s, 0, sizeof(*s));
 	if (format == HV_GENERIC_SET_ALL) {
 		s->all = true;
@@ -54,12 +53,12 @@ static hv_status_t vp_set_parse(struct vp_set *s, u64 format, u64 valid, const u
 		return HV_STATUS_INVALID_PARAMETER;
 	if ((unsigned int)__builtin_popcountll(valid) != nr_banks)
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;
-	for (b = 0; b < 64; b++) {
-		if (!(valid & BIT(b)))
-			continue;
-		if (b < HV_MAX_VP_SET_BANKS)
-			s->banks[b] = banks[n];
-		n++;
+	/* Banks past the last VP vtlvm can have name no VP: skipped. */
+	for (unsigned int b = 0; b < HV_MAX_VP_SET_BANKS; b++) {
+		int i = hv_vp_set_bank_index(valid, b);
+
+		if (i >= 0)
+			s->banks[b] = banks[i];
 	}
 	return HV_STATUS_SUCCESS;
 }

@@ -18,9 +18,6 @@
 #include "vmm/log.h"
 #include "vmm/status.h"
 
-#define HV_APIC_FREQUENCY_HZ	1000000000ULL	/* KVM's LAPIC timer: 1 ns per bus cycle */
-#define HYPERCALL_RSVDP		GENMASK_ULL(11, 2)	/* TLFS: preserved on writes */
-#define REFTSC_RSVDP		GENMASK_ULL(11, 1)
 #define CRASH_MESSAGE_MAX	4096
 
 struct hv_msr_desc {
@@ -73,7 +70,7 @@ static int hypercall_wr(struct hv_vp *vp, u32 index, u64 val)
 	/* Locked: "only a system reset can clear the bit" (TLFS "Establishing the ..."). */
 	if (old & HV_X64_MSR_HYPERCALL_LOCKED)
 		return -EPERM;
-	val = (val & ~HYPERCALL_RSVDP) | (old & HYPERCALL_RSVDP);
+	val = (val & ~HV_X64_MSR_HYPERCALL_RSVDP) | (old & HV_X64_MSR_HYPERCALL_RSVDP);
 	/* Without a guest OS identity, "the enable bit will remain zero". */
 	if (!v->guest_os_id)
 		val &= ~HV_X64_MSR_HYPERCALL_ENABLE;
@@ -126,7 +123,7 @@ static int reference_tsc_wr(struct hv_vp *vp, u32 index, u64 val)
 	struct hv_reference_tsc_page *page;
 
 	(void)index;
-	val = (val & ~REFTSC_RSVDP) | (v->reference_tsc & REFTSC_RSVDP);
+	val = (val & ~HV_MSR_PAGE_RSVDP) | (v->reference_tsc & HV_MSR_PAGE_RSVDP);
 	if (val & HV_X64_MSR_TSC_REFERENCE_ENABLE) {
 		page = hv_gpa_page(vp->hv, vp->vtl, val & HV_MSR_PAGE_GPN_MASK);
 		if (!page)
@@ -297,7 +294,7 @@ const void *hv_msr_table(unsigned int *count, size_t *row_size)
 
 bool hv_msr_is_synthetic(u32 index)
 {
-	return index >= HV_X64_MSR_GUEST_OS_ID && index < HV_X64_MSR_GUEST_OS_ID + 0x200;
+	return index >= HV_X64_MSR_GUEST_OS_ID && index < HV_X64_MSR_GUEST_OS_ID + HV_SYNTHETIC_MSR_COUNT;
 }
 
 static const struct hv_msr_desc *msr_find(u32 index)

@@ -11,7 +11,6 @@
 #include "hv/stimer.h"
 #include "vmm/log.h"
 
-#define PAGE_RSVDP	GENMASK_ULL(11, 1)	/* SIMP/SIEFP bits 11:1: RsvdP */
 #define SCONTROL_RSVDP	GENMASK_ULL(63, 1)
 
 void hv_synic_reset(struct hv_vp *vp)
@@ -150,7 +149,7 @@ static int page_msr_write(struct hv_vp *vp, u64 *reg, u64 val)
 {
 	void *page;
 
-	val = (val & ~PAGE_RSVDP) | (*reg & PAGE_RSVDP);
+	val = (val & ~HV_MSR_PAGE_RSVDP) | (*reg & HV_MSR_PAGE_RSVDP);
 	if (val & HV_MSR_PAGE_ENABLE) {
 		page = hv_gpa_page(vp->hv, vp->vtl, val & HV_MSR_PAGE_GPN_MASK);
 		if (!page)

@@ -20,14 +20,16 @@
 #include "vmm/vtl_regs.h"
 #include "vtl/lapic.h"
 
+/* VTL1's APIC timer runs at the frequency hv/ reports for every VTL. */
+_Static_assert(LAPIC_BUS_HZ == HV_APIC_FREQUENCY_HZ, "APIC timer frequencies differ");
+
 #define MTRR_MSR_BASE	0x200
 #define MTRR_MSR_COUNT	0x100	/* 0x200-0x2ff: MTRRs and PAT (0x277) */
-#define SYNTHETIC_COUNT	0x200
 
 /* ---- MSR filters ------------------------------------------------------------------------------ */
 
 /* A range whose every MSR exits (bitmap all zero: deny). */
-static u8 deny_all[SYNTHETIC_COUNT / 8];
+static u8 deny_all[HV_SYNTHETIC_MSR_COUNT / 8];
 
 /* 0x200-0x2ff for writes: MTRRs exit, the rest (PAT...) stays with KVM. */
 static void mtrr_bitmap(u8 *bm)
@@ -55,7 +57,7 @@ static int set_filter(struct vm *vm, int fd, u8 vtl, bool mtrr_writes)
 
 	if (!caps_has(&vm->caps, CAP_X86_MSR_FILTER))
 		return vtl ? -EOPNOTSUPP : 0;	/* without it KVM still exits for MSRs it lacks */
-	add_range(&f, &n, rw, HV_X64_MSR_GUEST_OS_ID, SYNTHETIC_COUNT, deny_all);
+	add_range(&f, &n, rw, HV_X64_MSR_GUEST_OS_ID, HV_SYNTHETIC_MSR_COUNT, deny_all);
 	if (mtrr_writes) {
 		mtrr_bitmap(mtrr_bm);
 		add_range(&f, &n, KVM_MSR_FILTER_WRITE, MTRR_MSR_BASE, MTRR_MSR_COUNT, mtrr_bm);
