@@ -130,7 +130,12 @@ static struct hcall_sizes hcall_sizes(const struct hv_hcall_desc *d,
 	return s;
 }
 
-/* Check 5: the shape of the call against its descriptor. */
+/*
+ * Check 5: the shape of the call against its descriptor (TLFS "Hypercall
+ * Interface": rep start below rep count, no rep fields on a simple call, a
+ * variable header only where the call has one; bit 31, nested, is OV:hvdef's
+ * and vtlvm offers no nested calls).
+ */
 static hv_status_t check_control(const struct hv_hcall_desc *d, const struct hv_hypercall_input *c)
 {
 	if (c->rsvd_set || c->nested)
@@ -148,7 +153,11 @@ static hv_status_t check_control(const struct hv_hcall_desc *d, const struct hv_
 	return HV_STATUS_SUCCESS;
 }
 
-/* Check 6: a memory parameter list is 8-byte aligned, inside one page, and RAM. */
+/*
+ * Check 6 (TLFS "Hypercall Interface", Memory-based calling convention):
+ * parameter lists are 8-byte aligned and may not cross a page; vtlvm also
+ * wants RAM behind them.
+ */
 static bool gpa_list_ok(struct hv *hv, gpa_t gpa, size_t len)
 {
 	if (!len)
@@ -305,14 +314,12 @@ static enum hv_hcall_outcome restart(struct hv_hcall_regs *r, u16 rep_start)
 	return HV_HCALL_RESTART;
 }
 
-static hv_status_t run_call(struct hv_hcall_ctx *ctx, struct hv_hcall_regs *r, u8 *block,
-			    bool *ud)
+static hv_status_t run_call(struct hv_hcall_ctx *ctx, struct hv_hcall_regs *r, u8 *block)
 {
 	struct hcall_sizes s = hcall_sizes(ctx->desc, &ctx->ctl);
 	hv_status_t status;
 
-	*ud = ctx->ctl.fast && !fast_xmm_ok(ctx->vp->hv, r, &s);
-	if (*ud)
+	if (ctx->ctl.fast && !fast_xmm_ok(ctx->vp->hv, r, &s))
 		return HCALL_UD;
 	status = check_control(ctx->desc, &ctx->ctl);
 	if (!status)
@@ -330,7 +337,7 @@ static hv_status_t run_call(struct hv_hcall_ctx *ctx, struct hv_hcall_regs *r, u
 /* TLFS "VTL Call"/"VTL Return": valid or #UD, never a status in RAX. */
 static enum hv_hcall_outcome vtl_switch(struct hv_hcall_ctx *ctx, const struct hv_hcall_regs *r)
 {
-	ctx->vtl_input = r->long_mode ? r->rax : (u32)r->rcx;
+	ctx->vtl_input = hv_hcall_vtl_input(r);
 	if (ctx->desc->fn(ctx) != HV_STATUS_SUCCESS)
 		return HV_HCALL_UD;
 	return ctx->ctl.code == HVCALL_VTL_CALL ? HV_HCALL_VTL_CALL : HV_HCALL_VTL_RETURN;
@@ -343,7 +350,6 @@ enum hv_hcall_outcome hv_hypercall(struct hv_vp *vp, struct hv_hcall_regs *r)
 	u8 block[FAST_BLOCK_BYTES] __attribute__((aligned(16)));
 	enum hv_hcall_outcome out = HV_HCALL_DONE;
 	hv_status_t status;
-	bool ud = false;
 
 	/* TLFS "Legal Hypercall Environments": protected mode, CPL 0, page established. */
 	if (!r->protected_mode || r->cpl || !(hv->vtl[vp->vtl]->hypercall & HV_MSR_PAGE_ENABLE))
@@ -364,9 +370,9 @@ enum hv_hcall_outcome hv_hypercall(struct hv_vp *vp, struct hv_hcall_regs *r)
 		   !(hv->vtl[vp->vtl]->privileges & ctx->desc->privilege)) {
 		status = HV_STATUS_ACCESS_DENIED;
 	} else {
-		status = run_call(ctx, r, block, &ud);
+		status = run_call(ctx, r, block);
 	}
-	if (ud)
+	if (status == HCALL_UD)
 		out = HV_HCALL_UD;
 	else if (status == HV_STATUS_SUCCESS && ctx->desc && (ctx->desc->flags & HCALL_REP) &&
 		 ctx->reps_done < ctx->ctl.rep_count)

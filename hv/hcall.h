@@ -91,6 +91,12 @@ struct hv_hcall_regs {
 	u8 cpl;
 };
 
+/* The input of VtlCall/VtlReturn (TLFS "VTL Call"/"VTL Return"): RAX on x64, ECX on x86. */
+static inline u64 hv_hcall_vtl_input(const struct hv_hcall_regs *r)
+{
+	return r->long_mode ? r->rax : (u32)r->rcx;
+}
+
 enum hv_hcall_outcome {
 	HV_HCALL_DONE,		/* result (and fast output) written into the registers */
 	HV_HCALL_RESTART,	/* continuation: re-execute the trapping instruction */

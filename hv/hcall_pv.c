@@ -135,9 +135,11 @@ static hv_status_t send_ipi_ex(struct hv_hcall_ctx *ctx)
 }
 
 /*
- * Flushes: vtlvm can only flush a VP's whole TLB, which over-satisfies every
- * form (a list, one address space, non-global only). It returns only once
- * each target VP has flushed, as the TLFS requires.
+ * Flushes (TLFS "Virtual MMU", HvCallFlushVirtualAddressSpace/List): vtlvm
+ * can only flush a VP's whole TLB, which over-satisfies every form (a list,
+ * one address space, non-global only). It returns only once each target VP
+ * has flushed, as the TLFS requires. VTL-targeted flushes (OV:hvdef
+ * HvFlushFlags bits 4, 8, 9) are not offered: InvalidParameter.
  */
 static hv_status_t flush_set(struct hv_vp *vp, u64 flags, const struct vp_set *set, bool list)
 {
@@ -187,7 +189,7 @@ static hv_status_t flush_space_ex(struct hv_hcall_ctx *ctx)
 	return st;
 }
 
-/* HvCallNotifyLongSpinWait (0x0008): a hint that this VP spins; let others run. */
+/* TLFS "HvCallNotifyLongSpinWait" (0x0008): a hint that this VP spins; let others run. */
 static hv_status_t notify_long_spin_wait(struct hv_hcall_ctx *ctx)
 {
 	(void)ctx;

@@ -11,8 +11,9 @@
  *   struct hv_vp         per-VP per-VTL state: VP assist page, SynIC,
  *                        synthetic timers
  *
- * hv/ never includes vmm/: it reaches the vCPUs, interrupts, timers and
- * guest memory through struct hv_host, which the VMM implements
+ * hv/ includes nothing of vmm/ but its types, log and exit-status headers
+ * (and vmm/clock.h): it reaches the vCPUs, interrupts, timers and guest
+ * memory through struct hv_host, which the VMM implements
  * (vmm/hv_glue.c) and unit tests fake.
  *
  * Locking: struct hv and struct hv_vtl are written only by MSR and hypercall
@@ -109,14 +110,14 @@ struct hv_reg_ext {
 
 struct hv_config {
 	u32 nr_vps;
-	bool flush_hint;
+	bool flush_hint;	/* advertise HV_X64_REMOTE_TLB_FLUSH_RECOMMENDED */
 	bool vsm;		/* grant the VSM privileges (TLFS "Virtual Secure Mode") */
 	u8 max_vtl;		/* the highest VTL the partition may enable (vsm) */
 	struct hv_hcall_family extra_hcalls;
 	const struct hv_reg_ext *reg_ext;	/* NULL: synthetic registers only */
 	/* Masks over what vtlvm implements: a bit can be withheld, never added. */
 	u64 privilege_mask;
-	u32 feature_mask, hint_mask;	/* advertise HV_X64_REMOTE_TLB_FLUSH_RECOMMENDED */
+	u32 feature_mask, hint_mask;
 	struct hv_connection connections[HV_MAX_CONNECTIONS];
 	unsigned int nr_connections;
 };

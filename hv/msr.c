@@ -67,7 +67,10 @@ static int hypercall_wr(struct hv_vp *vp, u32 index, u64 val)
 	u64 old = v->hypercall;
 
 	(void)index;
-	/* Locked: "only a system reset can clear the bit" (TLFS "Establishing the ..."). */
+	/*
+	 * Locked: "only a system reset can clear the bit" (TLFS "Hypercall
+	 * Interface", "Establishing the Hypercall Interface").
+	 */
 	if (old & HV_X64_MSR_HYPERCALL_LOCKED)
 		return -EPERM;
 	val = (val & ~HV_X64_MSR_HYPERCALL_RSVDP) | (old & HV_X64_MSR_HYPERCALL_RSVDP);
@@ -157,7 +160,7 @@ static int apic_rd(struct hv_vp *vp, u32 index, u64 *val)
 	const struct hv_host *h = &vp->hv->host;
 
 	if (index == HV_X64_MSR_EOI)
-		return -EPERM;	/* write-only */
+		return -EPERM;	/* TLFS "Virtual Processor Management" (HV_X64_MSR_EOI): write-only */
 	return h->ops->apic_msr(h->ctx, vp->vcpu, index, val, false);
 }
 
@@ -251,7 +254,7 @@ static int crash_ctl_wr(struct hv_vp *vp, u32 index, u64 val)
 	return 0;
 }
 
-/* Sorted by index; hv_msr_table_check() in the unit tests keeps it so. */
+/* Sorted by index; test_msr_table_sorted (tests/unit/test_hv_msr.c) keeps it so. */
 static const struct hv_msr_desc msrs[] = {
 	{ HV_X64_MSR_GUEST_OS_ID, HV_X64_MSR_GUEST_OS_ID, HV_ACCESS_HYPERCALL_MSRS, 0,
 	  guest_os_id_rd, guest_os_id_wr },

@@ -61,7 +61,8 @@ static void queue_push(struct hv_sint_queue *q, const struct hv_message *msg)
 	q->msg[(q->head + q->count++) % HV_SINT_QUEUE_LEN] = *msg;
 }
 
-int hv_synic_post_locked(struct hv_vp *vp, unsigned int sint, const struct hv_message *msg)
+/* hv_synic_post with vp->lock held. */
+static int post_locked(struct hv_vp *vp, unsigned int sint, const struct hv_message *msg)
 {
 	struct hv_sint_queue *q = &vp->synic.queue[sint];
 	struct hv_message *s = slot(vp, sint);
@@ -99,7 +100,7 @@ int hv_synic_post(struct hv_vp *vp, unsigned int sint, const struct hv_message *
 	int ret;
 
 	pthread_mutex_lock(&vp->lock);
-	ret = hv_synic_post_locked(vp, sint, msg);
+	ret = post_locked(vp, sint, msg);
 	pthread_mutex_unlock(&vp->lock);
 	return ret;
 }
@@ -198,7 +199,7 @@ int hv_synic_msr_read(struct hv_vp *vp, u32 index, u64 *val)
 	case HV_X64_MSR_SVERSION:	*val = HV_SYNIC_VERSION_1; break;
 	case HV_X64_MSR_SIEFP:		*val = s->siefp; break;
 	case HV_X64_MSR_SIMP:		*val = s->simp; break;
-	case HV_X64_MSR_EOM:		*val = 0; break;	/* write-only; reads 0 */
+	case HV_X64_MSR_EOM:		*val = 0; break;	/* TLFS "SynIC MSRs": write-only, reads 0 */
 	default:			*val = s->sint[index - HV_X64_MSR_SINT0]; break;
 	}
 	pthread_mutex_unlock(&vp->lock);
@@ -212,7 +213,7 @@ int hv_synic_msr_write(struct hv_vp *vp, u32 index, u64 val)
 
 	pthread_mutex_lock(&vp->lock);
 	switch (index) {
-	case HV_X64_MSR_SCONTROL:
+	case HV_X64_MSR_SCONTROL:	/* TLFS "SynIC MSRs": [0] enable, [63:1] RsvdP */
 		s->scontrol = (val & HV_SYNIC_CONTROL_ENABLE) | (s->scontrol & SCONTROL_RSVDP);
 		break;
 	case HV_X64_MSR_SVERSION:
@@ -237,7 +238,7 @@ int hv_synic_msr_write(struct hv_vp *vp, u32 index, u64 val)
 
 /* ---- Connections and the PostMessage / SignalEvent hypercalls ------------------------------ */
 
-const struct hv_connection *hv_connection_find(const struct hv *hv, u32 id)
+static const struct hv_connection *connection_find(const struct hv *hv, u32 id)
 {
 	for (unsigned int i = 0; i < hv->cfg.nr_connections; i++)
 		if (hv->cfg.connections[i].id == id)
@@ -312,7 +313,7 @@ int hv_connections_parse(const char *spec, struct hv_config *cfg, char *err, siz
 static hv_status_t post_message(struct hv_hcall_ctx *ctx)
 {
 	const struct hv_input_post_message *in = (const void *)ctx->in;
-	const struct hv_connection *c = hv_connection_find(ctx->vp->hv, in->connection_id);
+	const struct hv_connection *c = connection_find(ctx->vp->hv, in->connection_id);
 	struct hv_message msg = { 0 };
 	struct hv_vp *target;
 	int ret;
@@ -339,7 +340,7 @@ static hv_status_t post_message(struct hv_hcall_ctx *ctx)
 static hv_status_t signal_event(struct hv_hcall_ctx *ctx)
 {
 	const struct hv_input_signal_event *in = (const void *)ctx->in;
-	const struct hv_connection *c = hv_connection_find(ctx->vp->hv, in->connection_id);
+	const struct hv_connection *c = connection_find(ctx->vp->hv, in->connection_id);
 	struct hv_vp *target;
 	unsigned int flag;
 

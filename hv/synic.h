@@ -28,10 +28,9 @@ int hv_synic_msr_read(struct hv_vp *vp, u32 index, u64 *val);
 int hv_synic_msr_write(struct hv_vp *vp, u32 index, u64 val);
 
 /*
- * Deliver msg to SINT sint of vp (vp->lock held by the caller). 0: written or
- * queued. -ENODEV: SynIC or message page disabled. -ENOSPC: queue full.
+ * Deliver msg to SINT sint of vp. 0: written or queued. -ENODEV: SynIC or
+ * message page disabled. -ENOSPC: queue full.
  */
-int hv_synic_post_locked(struct hv_vp *vp, unsigned int sint, const struct hv_message *msg);
 int hv_synic_post(struct hv_vp *vp, unsigned int sint, const struct hv_message *msg);
 /*
  * Deliver msg only into a free slot, never into the queue: for a source that
@@ -45,6 +44,5 @@ int hv_synic_signal(struct hv_vp *vp, unsigned int sint, unsigned int flag);
 
 /* "id=msg:VP:SINT" and "id=event:VP:SINT:FLAGBASE", comma-separated, into cfg. */
 int hv_connections_parse(const char *spec, struct hv_config *cfg, char *err, size_t errlen);
-const struct hv_connection *hv_connection_find(const struct hv *hv, u32 id);
 
 #endif /* VTLVM_SYNIC_H */

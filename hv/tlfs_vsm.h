@@ -195,6 +195,7 @@ HV_ASSERT_SIZE(struct hv_input_enable_vp_vtl, 240);
 HV_ASSERT_OFFSET(struct hv_input_enable_vp_vtl, target_vtl, 12);
 HV_ASSERT_OFFSET(struct hv_input_enable_vp_vtl, vp_context, 16);
 
+/* TLFS "HvCallStartVirtualProcessor": the layout of HvCallEnableVpVtl's input. */
 struct hv_input_start_virtual_processor {
 	u64 partition_id;
 	u32 vp_index;

@@ -462,8 +462,7 @@ enum vcpu_action hv_glue_hypercall(struct vcpu *vcpu)
 	if (out == HV_HCALL_VTL_CALL)
 		return vtl_glue_vtl_call(vcpu);
 	if (out == HV_HCALL_VTL_RETURN)
-		return vtl_glue_vtl_return(vcpu, (h.long_mode ? h.rax : (u32)h.rcx) &
-					  HV_VTL_RETURN_INPUT_FAST);
+		return vtl_glue_vtl_return(vcpu, hv_hcall_vtl_input(&h) & HV_VTL_RETURN_INPUT_FAST);
 	hcall_to_regs(&h, &orig, r);
 	/* Continuation and #UD both leave RIP on the trapping instruction. */
 	if (out != HV_HCALL_DONE)
