@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vmm/events.h -- the VM's own event sources: the stop eventfd, SIGINT /
- * SIGTERM / SIGHUP through a signalfd, and the vm:timeout timerfd.
+ * vmm/events.h -- the VM's own event sources: the stop eventfd, the stop
+ * signals (below) through a signalfd, and the vm:timeout timerfd.
  *
  * The stage blocks those signals (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2,
  * SIGALRM: each stops the VM with status 128 + signal) and the vCPU kick

@@ -178,7 +178,7 @@ static enum vcpu_action msr_handle(struct vcpu *vcpu, const struct vmm_exit *e)
 {
 	if (hv_glue_msr(vcpu, e))
 		return VCPU_CONTINUE;
-	/* No MSR is emulated by the VMM yet: every one that reaches it is #GP (SDM RDMSR). */
+	/* Nobody claimed it: #GP, as the CPU gives for an MSR it lacks (SDM RDMSR/WRMSR). */
 	*e->msr.error = 1;
 	pr_warn_ratelimited("vcpu%u: %s of unknown msr %#x: injecting #GP", vcpu->index,
 			    e->kind == VMM_EXIT_RDMSR ? "rdmsr" : "wrmsr", e->msr.index);
@@ -206,7 +206,10 @@ enum vcpu_action exit_handle(struct vcpu *vcpu, const struct vmm_exit *e)
 {
 	enum vcpu_action act;
 
-	/* Above VTL0 the APIC is the VMM's: its MMIO, MSRs, HLT and interrupt windows first. */
+	/*
+	 * With VSM: above VTL0 the APIC is the VMM's (its MMIO, MSRs, HLT and
+	 * interrupt windows), and VTL0's MTRR writes are shared; those go first.
+	 */
 	if ((vcpu->cur_vtl || vcpu->vm->vsm) && vtl_glue_exit(vcpu, e, &act))
 		return act;
 	switch (e->kind) {

@@ -23,13 +23,11 @@
 #include "vmm/vtl_glue.h"
 #include "vmm/vtl_regs.h"
 #include "vmm/vtl_vm.h"
+#include "vmm/x86.h"
 #include "vtl/vsm.h"
 
-#define MSR_IA32_TSC		0x10
 #define MSI_ADDR_BASE		0xfee00000u
 #define MSI_ADDR_DEST_SHIFT	12
-#define X86_CR4_PGE		BIT(7)
-#define SYNC_REGS_HCALL		(KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)
 
 struct hv_timer_source {
 	struct loop_source src;
@@ -85,7 +83,8 @@ static u64 glue_vp_runtime_ns(void *ctx, void *vcpu_ptr)
  * the guest's TLB (KVM_REQ_TLB_FLUSH_GUEST). Toggling CR4.PGE and back is
  * architecturally a full flush, so two SET_SREGS flush everything, globals
  * included. Runs on the VP's own thread, on VTL0's vCPU (the only VTL whose
- * flushes are asked for), outside KVM_RUN. Where the register cache holds
+ * flushes are asked for), outside KVM_RUN; or on the asking thread when the
+ * target VP has not started (no thread owns its vCPU yet). Where the register cache holds
  * newer segment registers (vmm/vtl_regs.h) those are what is set.
  */
 static int vcpu_flush_tlb(struct vcpu *vcpu)
@@ -142,7 +141,6 @@ static int glue_flush_tlb(void *ctx, u8 vtl, u32 vp_index)
 {
 	struct vm *vm = ctx;
 	struct vcpu *self = vcpu_self(), *target;
-	struct timespec nap = { .tv_nsec = 20000 };
 	u64 ticket;
 
 	if (vtl != 0 || vp_index >= vm->nr_vcpus)
@@ -155,12 +153,7 @@ static int glue_flush_tlb(void *ctx, u8 vtl, u32 vp_index)
 	while (atomic_load(&target->flush_done) < ticket) {
 		if (vm_stopping(vm))
 			return -EINTR;
-		/* Serve what others ask of this VP meanwhile, or two waiting VPs would hang. */
-		if (self) {
-			hv_glue_service_flush(self);
-			vtl_glue_service(self);
-		}
-		nanosleep(&nap, NULL);
+		vtl_glue_wait_a_little(self);
 	}
 	return 0;
 }
@@ -259,18 +252,18 @@ static bool kernel_flushes_on_set_sregs(void)
 	return major > 6 || (major == 6 && minor >= 6);
 }
 
-static int add_cpuid_leaves(struct vm *vm)
+int hv_glue_add_cpuid(struct vm *vm, u8 vtl, struct kvm_cpuid2 *c)
 {
 	struct hv_cpuid_leaf l[HV_CPUID_NR_LEAVES];
 
-	hv_cpuid_leaves(vm->hv, 0, l);
+	hv_cpuid_leaves(vm->hv, vtl, l);
 	for (unsigned int i = 0; i < HV_CPUID_NR_LEAVES; i++) {
 		struct kvm_cpuid_entry2 e = {
 			.function = l[i].function, .eax = l[i].eax, .ebx = l[i].ebx,
 			.ecx = l[i].ecx, .edx = l[i].edx,
 		};
 
-		if (cpuid_add(vm->cpuid, &e))
+		if (cpuid_add(c, &e))
 			return -ENOSPC;
 	}
 	return 0;
@@ -326,7 +319,7 @@ int hv_stage_init(struct vm *vm)
 	if (!ret)
 		ret = vtl_vm_msr_filter(vm, 0, false);
 	if (!ret)
-		ret = add_cpuid_leaves(vm);
+		ret = hv_glue_add_cpuid(vm, 0, vm->cpuid);
 	if (ret)
 		pr_err("cannot set up the Hyper-V interface: %s", strerror(-ret));
 	return ret;
@@ -346,23 +339,19 @@ void hv_stage_exit(struct vm *vm)
 
 int hv_time_stage_init(struct vm *vm)
 {
-	struct {
-		struct kvm_msrs hdr;
-		struct kvm_msr_entry e;
-	} tsc = { .hdr.nmsrs = 1, .e.index = MSR_IA32_TSC };
-	int fd, khz, ret;
+	u64 tsc;
+	int fd, khz;
 
 	if (!vm->hv)
 		return 0;
 	vm->fail_status = VTLVM_EXIT_HOST;
 	fd = vm->vcpus[0]->vtl[0].fd;
 	khz = kvm_sys_ioctl_val(fd, KVM_GET_TSC_KHZ, 0);
-	ret = kvm_sys_ioctl(fd, KVM_GET_MSRS, &tsc.hdr);
-	if (khz <= 0 || ret != 1) {
+	if (khz <= 0 || vcpu_get_msr(fd, MSR_IA32_TSC, &tsc)) {
 		pr_err("cannot read the guest TSC and its frequency");
 		return -EIO;
 	}
-	hv_reftime_calibrate(vm->hv, (u64)khz * 1000, tsc.e.data, monotonic_ns());
+	hv_reftime_calibrate(vm->hv, (u64)khz * 1000, tsc, monotonic_ns());
 	pr_debug("reference time: TSC %d kHz, scale %#llx", khz,
 		 (unsigned long long)vm->hv->ref.tsc_scale);
 	return 0;
@@ -391,18 +380,7 @@ bool hv_glue_msr(struct vcpu *vcpu, const struct vmm_exit *e)
 
 static int inject_ud(struct vcpu *vcpu)
 {
-	int fd = vcpu->vtl[vcpu->cur_vtl].fd;
-	struct kvm_vcpu_events ev;
-	int ret = kvm_sys_ioctl(fd, KVM_GET_VCPU_EVENTS, &ev);
-
-	if (ret < 0)
-		return ret;
-	ev.exception.injected = 1;
-	ev.exception.nr = 6;	/* #UD */
-	ev.exception.has_error_code = 0;
-	ev.flags = 0;
-	ret = kvm_sys_ioctl(fd, KVM_SET_VCPU_EVENTS, &ev);
-	return ret < 0 ? ret : 0;
+	return vcpu_inject_exception(vcpu->vtl[vcpu->cur_vtl].fd, 6 /* #UD */, false, 0);
 }
 
 static void regs_to_hcall(const struct kvm_regs *r, const struct kvm_sregs *s,
@@ -411,9 +389,12 @@ static void regs_to_hcall(const struct kvm_regs *r, const struct kvm_sregs *s,
 	*h = (struct hv_hcall_regs) {
 		.rax = r->rax, .rbx = r->rbx, .rcx = r->rcx, .rdx = r->rdx,
 		.rsi = r->rsi, .rdi = r->rdi, .r8 = r->r8,
-		/* TLFS: protected mode, and x64 when EFER.LMA and CS.L are both set. */
-		.protected_mode = (s->cr0 & 1) && !(r->rflags & BIT(17)),
-		.long_mode = (s->efer & BIT(10)) && s->cs.l,
+		/*
+		 * TLFS "Hypercall Interface" (Legal Hypercall Environments, Calling
+		 * Conventions): protected mode; x64 when EFER.LMA and CS.L are set.
+		 */
+		.protected_mode = (s->cr0 & X86_CR0_PE) && !(r->rflags & X86_RFLAGS_VM),
+		.long_mode = (s->efer & EFER_LMA) && s->cs.l,
 		.cpl = s->ss.dpl,
 	};
 }
@@ -429,7 +410,7 @@ static void hcall_to_regs(const struct hv_hcall_regs *h, const struct hv_hcall_r
 
 static bool have_sync_regs(const struct vm *vm)
 {
-	return (caps_value(&vm->caps, CAP_SYNC_REGS) & SYNC_REGS_HCALL) == SYNC_REGS_HCALL;
+	return (caps_value(&vm->caps, CAP_SYNC_REGS) & VTL_SYNC_REGS) == VTL_SYNC_REGS;
 }
 
 /*

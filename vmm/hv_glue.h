@@ -27,6 +27,9 @@ void hv_stage_exit(struct vm *vm);
 /* Stage "hv-time": tie the reference time to the guest TSC (after the vCPUs). */
 int hv_time_stage_init(struct vm *vm);
 
+/* Append the Hyper-V leaves VTL vtl is shown (its own privileges) to c: -ENOSPC if full. */
+int hv_glue_add_cpuid(struct vm *vm, u8 vtl, struct kvm_cpuid2 *c);
+
 /* Exits: true if handled as Hyper-V's. */
 bool hv_glue_msr(struct vcpu *vcpu, const struct vmm_exit *e);
 enum vcpu_action hv_glue_hypercall(struct vcpu *vcpu);

@@ -18,6 +18,7 @@
 #include "vmm/status.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
+#include "vmm/x86.h"
 
 static void glue_set_irq(void *ctx, u32 gsi, int level)
 {
@@ -47,7 +48,7 @@ static int glue_caller(void *ctx, u32 *cpu, u64 *rdi)
 		return ret;
 	*cpu = vcpu->index;
 	/* Outside long mode only EDI is architectural (multiboot guests run in 32-bit mode). */
-	*rdi = sregs.efer & BIT(10) ? regs.rdi : (u32)regs.rdi;
+	*rdi = sregs.efer & EFER_LMA ? regs.rdi : (u32)regs.rdi;
 	return 0;
 }
 

@@ -19,7 +19,7 @@ enum vtlvm_status {
 	VTLVM_EXIT_RESET	= 10,	/* the guest asked for a reset */
 	VTLVM_EXIT_TIMEOUT	= 12,	/* vm:timeout expired */
 	VTLVM_EXIT_GUEST_PANIC	= 14,	/* the guest reported a crash */
-	VTLVM_EXIT_SIGNAL_BASE	= 128,	/* + signal number: SIGINT, SIGTERM, SIGHUP */
+	VTLVM_EXIT_SIGNAL_BASE	= 128,	/* + signal number (vmm/events.h lists the signals) */
 };
 
 /* The status for a value written to the test-exit port. */

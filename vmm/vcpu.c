@@ -19,6 +19,7 @@
 #include "vmm/log.h"
 #include "vmm/status.h"
 #include "vmm/vtl_glue.h"
+#include "vmm/x86.h"
 
 static __thread struct vcpu *current_vcpu;
 
@@ -64,28 +65,63 @@ static int vcpu_init_lapic(struct vcpu *vcpu)
 	return ret < 0 ? ret : 0;
 }
 
-/*
- * KVM serves its paravirtual MSRs (kvmclock...) whatever CPUID says unless
- * told to enforce CPUID; vtlvm hides those leaves, so the MSRs must #GP too.
- */
-static int vcpu_enforce_pv_cpuid(struct vcpu *vcpu)
-{
-	struct kvm_enable_cap cap = { .cap = KVM_CAP_ENFORCE_PV_FEATURE_CPUID, .args[0] = 1 };
-	int ret = kvm_sys_ioctl(vcpu->vtl[0].fd, KVM_ENABLE_CAP, &cap);
+struct one_msr {
+	struct kvm_msrs hdr;
+	struct kvm_msr_entry e;
+};
 
+int vcpu_get_msr(int fd, u32 msr, u64 *val)
+{
+	struct one_msr one = { .hdr.nmsrs = 1, .e.index = msr };
+
+	if (kvm_sys_ioctl(fd, KVM_GET_MSRS, &one.hdr) != 1)
+		return -EIO;
+	*val = one.e.data;
+	return 0;
+}
+
+int vcpu_set_msr(int fd, u32 msr, u64 val)
+{
+	struct one_msr one = { .hdr.nmsrs = 1, .e = { .index = msr, .data = val } };
+
+	/* KVM_SET_MSRS returns how many it wrote: 0 when KVM refuses the value. */
+	return kvm_sys_ioctl(fd, KVM_SET_MSRS, &one.hdr) == 1 ? 0 : -EIO;
+}
+
+int vcpu_inject_exception(int fd, u8 vector, bool has_error, u32 error_code)
+{
+	struct kvm_vcpu_events ev;
+	int ret = kvm_sys_ioctl(fd, KVM_GET_VCPU_EVENTS, &ev);
+
+	if (ret < 0)
+		return ret;
+	ev.flags = 0;
+	ev.exception.injected = 1;
+	ev.exception.nr = vector;
+	ev.exception.has_error_code = has_error;
+	ev.exception.error_code = error_code;
+	ret = kvm_sys_ioctl(fd, KVM_SET_VCPU_EVENTS, &ev);
 	return ret < 0 ? ret : 0;
 }
 
-static int vcpu_init_cpuid(struct vcpu *vcpu)
+int vcpu_set_cpuid(struct vcpu *vcpu, int fd, const struct kvm_cpuid2 *base)
 {
+	/*
+	 * KVM serves its paravirtual MSRs (kvmclock...) whatever CPUID says
+	 * unless told to enforce CPUID; vtlvm hides those leaves, so the MSRs
+	 * must #GP too.
+	 */
+	struct kvm_enable_cap pv = { .cap = KVM_CAP_ENFORCE_PV_FEATURE_CPUID, .args[0] = 1 };
 	/* The configured count: vm->nr_vcpus is still counting up while vCPUs are created. */
-	struct kvm_cpuid2 *c = cpuid_for_vcpu(vcpu->vm->cpuid, vcpu->index, vcpu->vm->cfg->cpus);
+	struct kvm_cpuid2 *c = cpuid_for_vcpu(base, vcpu->index, vcpu->vm->cfg->cpus);
 	int ret;
 
 	if (!c)
 		return -ENOMEM;
-	ret = kvm_sys_ioctl(vcpu->vtl[0].fd, KVM_SET_CPUID2, c);
+	ret = kvm_sys_ioctl(fd, KVM_SET_CPUID2, c);
 	free(c);
+	if (ret >= 0 && caps_has(&vcpu->vm->caps, CAP_ENFORCE_PV_FEATURE_CPUID))
+		ret = kvm_sys_ioctl(fd, KVM_ENABLE_CAP, &pv);
 	return ret < 0 ? ret : 0;
 }
 
@@ -127,9 +163,7 @@ int vcpu_create(struct vm *vm, u32 index, struct vcpu **out)
 		vcpu->hv_vp[0] = hv_vp_get(vm->hv, 0, index);
 		vcpu->hv_vp[0]->vcpu = vcpu;
 	}
-	ret = vcpu_init_cpuid(vcpu);
-	if (!ret && caps_has(&vm->caps, CAP_ENFORCE_PV_FEATURE_CPUID))
-		ret = vcpu_enforce_pv_cpuid(vcpu);
+	ret = vcpu_set_cpuid(vcpu, vcpu->vtl[0].fd, vm->cpuid);
 	if (!ret)
 		ret = vcpu_init_lapic(vcpu);
 	if (ret) {
@@ -176,19 +210,6 @@ static void boot_segment(struct kvm_segment *s, u16 sel)
 		.g = (d >> 55) & 1,
 	};
 }
-
-#define X86_CR0_PE	BIT(0)
-#define X86_CR0_MP	BIT(1)
-#define X86_CR0_ET	BIT(4)
-#define X86_CR0_NE	BIT(5)
-#define X86_CR0_WP	BIT(16)
-#define X86_CR0_PG	BIT(31)
-#define X86_CR4_PAE	BIT(5)
-#define X86_CR4_OSFXSR	BIT(9)
-#define X86_CR4_OSXMMEXCPT BIT(10)
-#define EFER_LME	BIT(8)
-#define EFER_LMA	BIT(10)
-#define EFER_NXE	BIT(11)
 
 void vcpu_boot_sregs(struct kvm_sregs *sr, enum boot_mode mode)
 {
@@ -333,7 +354,6 @@ static enum vcpu_action vcpu_run_once(struct vcpu *vcpu)
 	}
 	if (vcpu->cur_vtl)
 		vtl_glue_after_run(vcpu);
-	vcpu->nr_exits++;
 	if (exit_decode(v->run, vm->run_size, &e))
 		pr_err("vcpu%u: malformed %s exit from KVM", vcpu->index,
 		       exit_reason_name(v->run->exit_reason));

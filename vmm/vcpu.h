@@ -79,13 +79,19 @@ struct vcpu {
 	/* The shared MTRRs, and a generation bumped when a VTL writes one. */
 	u64 mtrr[VTL_NR_MTRRS];
 	u32 mtrr_gen;
-	u64 nr_exits;
 	u64 nr_switches, switch_ioctls;	/* VTL switches and the vCPU ioctls they made */
 };
 
 /* Create VP index's VTL0 vCPU with its CPUID and LAPIC LVTs (the BSP's entry state is separate). */
 int vcpu_create(struct vm *vm, u32 index, struct vcpu **out) __must_check;
 void vcpu_destroy(struct vcpu *vcpu);
+/* One MSR of vCPU fd (any VTL's) through KVM_GET/SET_MSRS: 0, or -EIO if KVM refuses it. */
+int vcpu_get_msr(int fd, u32 msr, u64 *val) __must_check;
+int vcpu_set_msr(int fd, u32 msr, u64 val) __must_check;
+/* Queue exception vector (with error_code if has_error) into vCPU fd, delivered at its next entry. */
+int vcpu_inject_exception(int fd, u8 vector, bool has_error, u32 error_code) __must_check;
+/* KVM_SET_CPUID2 on vCPU fd (any VTL's) from base, with this VP's APIC ID; PV CPUID enforced. */
+int vcpu_set_cpuid(struct vcpu *vcpu, int fd, const struct kvm_cpuid2 *base) __must_check;
 int vcpu_start(struct vcpu *vcpu) __must_check;
 /* Make the VP leave KVM_RUN soon (immediate_exit + signal); any thread. */
 void vcpu_kick(struct vcpu *vcpu);

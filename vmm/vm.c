@@ -88,10 +88,25 @@ static int enable_user_msrs(int vm_fd)
 	return kvm_sys_ioctl(vm_fd, KVM_ENABLE_CAP, &cap);
 }
 
-int vm_stage_vtl0_init(struct vm *vm)
+int vm_setup_kvm_vm(struct vm *vm, int fd, bool irqchip)
 {
 	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 	u64 identity = LAYOUT_KVM_IDENTITY;
+	int ret = kvm_sys_ioctl_val(fd, KVM_SET_TSS_ADDR, LAYOUT_KVM_TSS);
+
+	if (ret >= 0 && caps_has(&vm->caps, CAP_SET_IDENTITY_MAP_ADDR))
+		ret = kvm_sys_ioctl(fd, KVM_SET_IDENTITY_MAP_ADDR, &identity);
+	if (ret >= 0 && irqchip)
+		ret = kvm_sys_ioctl_val(fd, KVM_CREATE_IRQCHIP, 0);
+	if (ret >= 0 && irqchip)
+		ret = kvm_sys_ioctl(fd, KVM_CREATE_PIT2, &pit);
+	if (ret >= 0)
+		ret = enable_user_msrs(fd);
+	return ret < 0 ? ret : 0;
+}
+
+int vm_stage_vtl0_init(struct vm *vm)
+{
 	int fd, ret;
 
 	vm->fail_status = VTLVM_EXIT_HOST;
@@ -103,15 +118,7 @@ int vm_stage_vtl0_init(struct vm *vm)
 	vm->vtl[0].fd = fd;
 	/* Capabilities can differ per VM type; re-read them on the VM itself. */
 	caps_probe(&vm->caps, vm->kvm_fd, fd);
-	ret = kvm_sys_ioctl_val(fd, KVM_SET_TSS_ADDR, LAYOUT_KVM_TSS);
-	if (ret >= 0 && caps_has(&vm->caps, CAP_SET_IDENTITY_MAP_ADDR))
-		ret = kvm_sys_ioctl(fd, KVM_SET_IDENTITY_MAP_ADDR, &identity);
-	if (ret >= 0)
-		ret = kvm_sys_ioctl_val(fd, KVM_CREATE_IRQCHIP, 0);
-	if (ret >= 0)
-		ret = kvm_sys_ioctl(fd, KVM_CREATE_PIT2, &pit);
-	if (ret >= 0)
-		ret = enable_user_msrs(fd);
+	ret = vm_setup_kvm_vm(vm, fd, true);
 	if (ret < 0) {
 		pr_err("cannot set up the VTL0 VM: %s", strerror(-ret));
 		return ret;

@@ -84,7 +84,7 @@ struct vm {
 	struct kvm_cpuid2 *cpuid;	/* base CPUID, patched per vCPU */
 	struct hv *hv;			/* the Hyper-V interface; NULL if hyperv:enabled = off */
 	struct vsm *vsm;		/* VSM (vtl/vsm.h); NULL if hyperv:vsm = off */
-	pthread_mutex_t vtl_lock;	/* creating VTL VMs and vCPUs at run time */
+	pthread_mutex_t vtl_lock;	/* creating VTL VMs at run time (vCPUs: on their VP thread) */
 	size_t xsave_size;		/* KVM_GET_XSAVE2 image size */
 	struct xsave_component xsave_shared[8];	/* x87/SSE, AVX, AVX-512 */
 	unsigned int nr_xsave_shared;
@@ -121,6 +121,13 @@ static inline bool vm_stopping(const struct vm *vm)
 {
 	return atomic_load(&vm->stopping);
 }
+
+/*
+ * What every VTL's KVM VM gets: the TSS and identity-map pages, MSR exits to
+ * the VMM for unknown, invalid and filtered MSRs, and for VTL0 (irqchip) the
+ * in-kernel LAPIC/IOAPIC/PIC and PIT.
+ */
+int vm_setup_kvm_vm(struct vm *vm, int fd, bool irqchip) __must_check;
 
 /* Drive a GSI of VTL0's in-kernel irqchip. */
 void vm_set_irq(struct vm *vm, u32 gsi, int level);

@@ -17,10 +17,10 @@
 #include "vmm/vtl_regs.h"
 #include "vmm/vtl_start.h"
 #include "vmm/vtl_vm.h"
+#include "vmm/x86.h"
 #include "vtl/lapic.h"
 #include "vtl/vsm.h"
 
-#define EFLAGS_IF		BIT(9)
 #define REQUEST_POLL_NS		20000
 
 struct vp_request {
@@ -48,11 +48,7 @@ void vtl_glue_service(struct vcpu *vcpu)
 	atomic_store(&r->done, true);
 }
 
-/*
- * While a VP waits for another, it serves what others ask of it (requests,
- * TLB flushes): two VPs waiting for each other would otherwise never finish.
- */
-static void wait_a_little(struct vcpu *self)
+void vtl_glue_wait_a_little(struct vcpu *self)
 {
 	struct timespec t = { .tv_nsec = REQUEST_POLL_NS };
 
@@ -74,7 +70,7 @@ int vtl_glue_request(struct vcpu *self, struct vcpu *target, int (*fn)(struct vc
 	while (pthread_mutex_trylock(&target->req_lock)) {
 		if (vm_stopping(target->vm))
 			return -EINTR;
-		wait_a_little(self);
+		vtl_glue_wait_a_little(self);
 	}
 	pthread_mutex_lock(&target->lock);
 	__atomic_store_n(&target->req, &r, __ATOMIC_RELEASE);
@@ -100,7 +96,7 @@ int vtl_glue_request(struct vcpu *self, struct vcpu *target, int (*fn)(struct vc
 			pthread_mutex_unlock(&target->req_lock);
 			return -EINTR;
 		}
-		wait_a_little(self);
+		vtl_glue_wait_a_little(self);
 	}
 	pthread_mutex_unlock(&target->req_lock);
 	return r.result;
@@ -168,7 +164,7 @@ static bool halt_ends(struct vcpu_vtl *v)
 {
 	if (lapic_nmi_pending(v->lapic))
 		return true;
-	return (v->run->s.regs.regs.rflags & EFLAGS_IF) && lapic_has_interrupt(v->lapic);
+	return (v->run->s.regs.regs.rflags & X86_RFLAGS_IF) && lapic_has_interrupt(v->lapic);
 }
 
 enum vtl_sched vtl_glue_schedule(struct vcpu *vcpu)
@@ -398,6 +394,10 @@ void vtl_glue_vina(struct vm *vm, u32 index)
 		lapic_deliver(a, LAPIC_DM_FIXED, vina & HV_VSM_VINA_VECTOR_MASK, false);
 }
 
+/*
+ * TLFS "Virtual Processor Management" (HV_X64_MSR_EOI/ICR/TPR): the APIC's
+ * EOI, ICR and TPR as MSRs; a TPR above 0xff is #GP, as the x2APIC TPR.
+ */
 int vtl_glue_apic_msr(struct vcpu *vcpu, u32 msr, u64 *val, bool write)
 {
 	struct lapic *a = vcpu->vtl[vcpu->cur_vtl].lapic;
@@ -406,7 +406,7 @@ int vtl_glue_apic_msr(struct vcpu *vcpu, u32 msr, u64 *val, bool write)
 		return -EPERM;
 	switch (msr) {
 	case HV_X64_MSR_EOI:
-		lapic_eoi(a);	/* TLFS: "the value written is ignored" (AZ-Q saw junk high bits) */
+		lapic_eoi(a);	/* TLFS "Virtual Processor Management" (EOI): the value is ignored */
 		return 0;
 	case HV_X64_MSR_ICR:
 		if (write)
@@ -469,7 +469,8 @@ static int host_set_reg(void *ctx, void *vcpu, u8 vtl, u32 name, const union hv_
 }
 
 /*
- * PendingEvent0: the exception is injected when the lower VTL's vCPU runs
+ * PendingEvent0 (OV:hvdef HvX64PendingExceptionEvent; not in the public
+ * TLFS): the exception is injected when the lower VTL's vCPU runs
  * next. A #PF's address goes into CR2, which is shared: the running VTL's
  * copy, which the return to the lower VTL carries over (vmm/vtl_regs.c).
  */
@@ -478,8 +479,6 @@ static int host_inject_exception(void *ctx, void *vcpu_ptr, u8 vtl, u8 vector, b
 {
 	struct vcpu *vcpu = vcpu_ptr;
 	struct vcpu_vtl *running = &vcpu->vtl[vcpu->cur_vtl];
-	int fd = vcpu->vtl[vtl].fd;
-	struct kvm_vcpu_events ev;
 	int ret;
 
 	(void)ctx;
@@ -490,16 +489,7 @@ static int host_inject_exception(void *ctx, void *vcpu_ptr, u8 vtl, u8 vector, b
 		running->run->s.regs.sregs.cr2 = param;
 		running->run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
 	}
-	ret = kvm_sys_ioctl(fd, KVM_GET_VCPU_EVENTS, &ev);
-	if (ret < 0)
-		return ret;
-	ev.flags = 0;
-	ev.exception.injected = 1;
-	ev.exception.nr = vector;
-	ev.exception.has_error_code = has_error;
-	ev.exception.error_code = error_code;
-	ret = kvm_sys_ioctl(fd, KVM_SET_VCPU_EVENTS, &ev);
-	return ret < 0 ? ret : 0;
+	return vcpu_inject_exception(vcpu->vtl[vtl].fd, vector, has_error, error_code);
 }
 
 static const struct vsm_host_ops vsm_ops = {
@@ -518,8 +508,7 @@ int vtl_glue_create(struct vm *vm)
 {
 	int ret;
 
-	if ((caps_value(&vm->caps, CAP_SYNC_REGS) & (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) !=
-	    (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS) || !caps_has(&vm->caps, CAP_X86_MSR_FILTER) ||
+	if ((caps_value(&vm->caps, CAP_SYNC_REGS) & VTL_SYNC_REGS) != VTL_SYNC_REGS || !caps_has(&vm->caps, CAP_X86_MSR_FILTER) ||
 	    !caps_has(&vm->caps, CAP_XSAVE) || !caps_has(&vm->caps, CAP_DEBUGREGS)) {
 		pr_err("hyperv:vsm needs KVM_CAP_SYNC_REGS, KVM_CAP_X86_MSR_FILTER, "
 		       "KVM_CAP_XSAVE and KVM_CAP_DEBUGREGS (see `vtlvm caps`); "

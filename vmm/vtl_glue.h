@@ -49,6 +49,13 @@ enum vtl_sched {
 	VTL_SCHED_FAIL,		/* KVM failed; the VM is stopping */
 };
 
+/*
+ * One poll of a VP waiting for another (a request, a TLB flush): serve what
+ * others ask of self (NULL: not a VP thread) and sleep briefly; two VPs
+ * waiting for each other would otherwise never finish.
+ */
+void vtl_glue_wait_a_little(struct vcpu *self);
+
 /* The VP thread's loop, before KVM_RUN. */
 void vtl_glue_service(struct vcpu *vcpu);
 enum vtl_sched vtl_glue_schedule(struct vcpu *vcpu);

@@ -11,11 +11,10 @@
 #include "vmm/log.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
+#include "vmm/x86.h"
 #include "vtl/lapic.h"
 #include "vtl/vtl.h"
 
-#define SYNC_BOTH		(KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)
-#define X86_CR4_OSXSAVE		BIT(18)
 #define XSAVE_HDR_BV		512	/* XSTATE_BV in the XSAVE header */
 #define XSAVE_LEGACY_SHARED	416	/* FXSAVE image through XMM15 */
 #define XFEATURE_X87_SSE	(BIT(0) | BIT(1))
@@ -26,7 +25,10 @@
 
 /* ---- XSAVE layout --------------------------------------------------------------------------- */
 
-/* The components the TLFS shares ("x87, XMM, AVX"): legacy area, AVX and AVX-512 state. */
+/*
+ * The components the TLFS shares ("x87, XMM, AVX") beyond the legacy area
+ * (xsave_shared[0], set in vtl_regs_init): AVX and AVX-512 state.
+ */
 static const u32 shared_ext_features[] = { 2, 5, 6, 7 };
 
 int vtl_regs_init(struct vm *vm)
@@ -68,7 +70,7 @@ int vtl_regs_sync(struct vcpu_vtl *v)
 		ret = kvm_sys_ioctl(v->fd, KVM_GET_SREGS, &s->sregs);
 	if (ret < 0)
 		return ret;
-	v->run->kvm_valid_regs |= SYNC_BOTH;
+	v->run->kvm_valid_regs |= VTL_SYNC_REGS;
 	v->synced = true;
 	return 0;
 }
@@ -76,7 +78,7 @@ int vtl_regs_sync(struct vcpu_vtl *v)
 void vtl_regs_invalidate(struct vcpu_vtl *v)
 {
 	v->synced = false;
-	v->run->kvm_dirty_regs &= ~(u64)SYNC_BOTH;
+	v->run->kvm_dirty_regs &= ~(u64)VTL_SYNC_REGS;
 }
 
 /* Push cached changes into KVM now (before ioctls that read or replace the same state). */
@@ -91,7 +93,7 @@ static int flush_cache(struct vcpu_vtl *v)
 		ret = kvm_sys_ioctl(v->fd, KVM_SET_SREGS, &s->sregs);
 	if (ret < 0)
 		return ret;
-	v->run->kvm_dirty_regs &= ~(u64)SYNC_BOTH;
+	v->run->kvm_dirty_regs &= ~(u64)VTL_SYNC_REGS;
 	return 0;
 }
 
@@ -290,14 +292,10 @@ static int switch_mtrr(struct vcpu *vcpu, struct vcpu_vtl *src, struct vcpu_vtl 
 int vtl_regs_mtrr_write(struct vcpu *vcpu, u32 msr, u64 val)
 {
 	struct vcpu_vtl *v = &vcpu->vtl[vcpu->cur_vtl];
-	struct {
-		struct kvm_msrs hdr;
-		struct kvm_msr_entry e;
-	} one = { .hdr.nmsrs = 1, .e = { .index = msr, .data = val } };
 	int i = mtrr_index(msr);
 
-	/* KVM checks the value as it would for the guest; 0 MSRs written means #GP. */
-	if (i < 0 || kvm_sys_ioctl(v->fd, KVM_SET_MSRS, &one.hdr) != 1)
+	/* KVM checks the value as it would for the guest; refused means #GP. */
+	if (i < 0 || vcpu_set_msr(v->fd, msr, val))
 		return -EPERM;
 	if (vcpu->mtrr_gen) {
 		vcpu->mtrr[i] = val;
@@ -375,11 +373,11 @@ static const struct reg_desc reg_table[] = {
 	SEG(HV_X64_REGISTER_LDTR, ldt), SEG(HV_X64_REGISTER_TR, tr),
 	{ HV_X64_REGISTER_IDTR, R_DT, false, offsetof(struct kvm_sregs, idt) },
 	{ HV_X64_REGISTER_GDTR, R_DT, false, offsetof(struct kvm_sregs, gdt) },
-	MSR(HV_X64_REGISTER_TSC, 0x10),
+	MSR(HV_X64_REGISTER_TSC, MSR_IA32_TSC),
 	{ HV_X64_REGISTER_EFER, R_SREG64, false, offsetof(struct kvm_sregs, efer) },
 	MSR(HV_X64_REGISTER_KERNEL_GS_BASE, 0xc0000102),
 	{ HV_X64_REGISTER_APIC_BASE, R_SREG64, false, offsetof(struct kvm_sregs, apic_base) },
-	MSR(HV_X64_REGISTER_PAT, 0x277),
+	MSR(HV_X64_REGISTER_PAT, MSR_IA32_CR_PAT),
 	MSR(HV_X64_REGISTER_SYSENTER_CS, 0x174), MSR(HV_X64_REGISTER_SYSENTER_EIP, 0x176),
 	MSR(HV_X64_REGISTER_SYSENTER_ESP, 0x175), MSR(HV_X64_REGISTER_STAR, 0xc0000081),
 	MSR(HV_X64_REGISTER_LSTAR, 0xc0000082), MSR(HV_X64_REGISTER_CSTAR, 0xc0000083),
@@ -433,25 +431,12 @@ static void seg_from_hv(const struct hv_x64_segment_register *h, struct kvm_segm
 
 static int msr_get(struct vcpu_vtl *v, u32 msr, u64 *val)
 {
-	struct {
-		struct kvm_msrs hdr;
-		struct kvm_msr_entry e;
-	} one = { .hdr.nmsrs = 1, .e.index = msr };
-
-	if (kvm_sys_ioctl(v->fd, KVM_GET_MSRS, &one.hdr) != 1)
-		return -EINVAL;
-	*val = one.e.data;
-	return 0;
+	return vcpu_get_msr(v->fd, msr, val) ? -EINVAL : 0;
 }
 
 static int msr_set(struct vcpu_vtl *v, u32 msr, u64 val)
 {
-	struct {
-		struct kvm_msrs hdr;
-		struct kvm_msr_entry e;
-	} one = { .hdr.nmsrs = 1, .e = { .index = msr, .data = val } };
-
-	return kvm_sys_ioctl(v->fd, KVM_SET_MSRS, &one.hdr) == 1 ? 0 : -EINVAL;
+	return vcpu_set_msr(v->fd, msr, val) ? -EINVAL : 0;
 }
 
 static int dr_get(struct vcpu_vtl *v, struct kvm_debugregs *dr)
@@ -660,7 +645,7 @@ int vtl_regs_load_context(struct vcpu_vtl *v, const struct hv_initial_vp_context
 	if (ret >= 0)
 		ret = kvm_sys_ioctl(v->fd, KVM_SET_REGS, &r);
 	if (ret >= 0)
-		ret = msr_set(v, 0x277, c->msr_cr_pat);
+		ret = msr_set(v, MSR_IA32_CR_PAT, c->msr_cr_pat);
 	if (ret < 0)
 		return -EINVAL;
 	vtl_regs_invalidate(v);

@@ -16,7 +16,7 @@
  *
  * The shared state (vtl/vtl.h vtl_shared_regs) is copied lazily: each vCPU
  * remembers the x87/SSE/AVX image, DR0-DR3 and XCR0 it last held, the
- * outgoing VTL's state is read once (KVM_GET_XSAVE, KVM_GET_DEBUGREGS, and
+ * outgoing VTL's state is read once (KVM_GET_XSAVE2, KVM_GET_DEBUGREGS, and
  * KVM_GET_XCRS only while CR4.OSXSAVE allows XSETBV), and the incoming vCPU is
  * written only where the two differ. MTRRs are write-filtered and copied
  * when a VTL changes one.
@@ -28,6 +28,9 @@
 #include "vmm/types.h"
 
 struct vm;
+
+/* The kvm_run sync_regs sets the VMM keeps on for hypercalls and VTL switches. */
+#define VTL_SYNC_REGS		(KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)
 struct vcpu;
 struct vcpu_vtl;
 

@@ -124,6 +124,7 @@ static int start_vp_local(struct vcpu *vcpu, void *arg)
 	if (st->vtl) {
 		ret = vtl_regs_load_context(v, st->ctx);
 		if (!ret)
+			/* Not a VTL call or an interrupt (TLFS "VTL Entry"): reason 0. */
 			vtl_vp_raise(&vcpu->vtls, st->vtl, HV_VTL_ENTRY_RESERVED);
 	} else {
 		ret = start_vtl0(vcpu, st->ctx);

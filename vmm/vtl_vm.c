@@ -13,11 +13,13 @@
 #include "hv/hv.h"
 #include "hv/reftime.h"
 #include "vmm/cpuid.h"
+#include "vmm/hv_glue.h"
 #include "vmm/kvm_sys.h"
 #include "vmm/log.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
 #include "vmm/vtl_regs.h"
+#include "vmm/x86.h"
 #include "vtl/lapic.h"
 
 /* VTL1's APIC timer runs at the frequency hv/ reports for every VTL. */
@@ -82,24 +84,17 @@ int vtl_vm_msr_filter(struct vm *vm, u8 vtl, bool mtrr_writes)
 /* The base CPUID with this VTL's Hyper-V leaves (its own privileges). */
 static int build_cpuid(struct vm *vm, u8 vtl)
 {
-	struct hv_cpuid_leaf l[HV_CPUID_NR_LEAVES];
 	struct kvm_cpuid2 *c = malloc(sizeof(*c) + CPUID_MAX_ENTRIES * sizeof(c->entries[0]));
+	int ret;
 
 	if (!c)
 		return -ENOMEM;
 	memcpy(c, vm->cpuid, sizeof(*c) + vm->cpuid->nent * sizeof(c->entries[0]));
 	cpuid_remove_range(c, HYPERV_CPUID_VENDOR_AND_MAX_FUNCTIONS, HYPERV_CPUID_NESTED_FEATURES);
-	hv_cpuid_leaves(vm->hv, vtl, l);
-	for (unsigned int i = 0; i < HV_CPUID_NR_LEAVES; i++) {
-		struct kvm_cpuid_entry2 e = {
-			.function = l[i].function, .eax = l[i].eax, .ebx = l[i].ebx,
-			.ecx = l[i].ecx, .edx = l[i].edx,
-		};
-
-		if (cpuid_add(c, &e)) {
-			free(c);
-			return -ENOSPC;
-		}
+	ret = hv_glue_add_cpuid(vm, vtl, c);
+	if (ret) {
+		free(c);
+		return ret;
 	}
 	vm->vtl[vtl].cpuid = c;
 	return 0;
@@ -120,19 +115,10 @@ static int copy_kvmclock(struct vm *vm, int fd)
 
 static int setup_vm(struct vm *vm, u8 vtl, int fd)
 {
-	struct kvm_enable_cap msrs = {
-		.cap = KVM_CAP_X86_USER_SPACE_MSR,
-		.args[0] = KVM_MSR_EXIT_REASON_INVAL | KVM_MSR_EXIT_REASON_UNKNOWN |
-			   KVM_MSR_EXIT_REASON_FILTER,
-	};
-	u64 identity = LAYOUT_KVM_IDENTITY;
-	int ret = kvm_sys_ioctl_val(fd, KVM_SET_TSS_ADDR, LAYOUT_KVM_TSS);
+	/* No in-kernel irqchip: VTL1's APIC is vtlvm's (vtl/lapic.c). */
+	int ret = vm_setup_kvm_vm(vm, fd, false);
 
-	if (ret >= 0 && caps_has(&vm->caps, CAP_SET_IDENTITY_MAP_ADDR))
-		ret = kvm_sys_ioctl(fd, KVM_SET_IDENTITY_MAP_ADDR, &identity);
-	if (ret >= 0)
-		ret = kvm_sys_ioctl(fd, KVM_ENABLE_CAP, &msrs);
-	if (ret < 0)
+	if (ret)
 		return ret;
 	/* The same RAM: plain memslots over VTL0's mapping (a guest_memfd binds to one VM). */
 	ret = gmem_map_slots(&vm->mem, fd, false);
@@ -279,38 +265,22 @@ static void on_apic_timer(struct loop_source *src, u32 events)
 static int align_tsc(struct vcpu *vcpu, struct vcpu_vtl *v)
 {
 	struct kvm_device_attr a = { .group = KVM_VCPU_TSC_CTRL, .attr = KVM_VCPU_TSC_OFFSET };
-	struct {
-		struct kvm_msrs hdr;
-		struct kvm_msr_entry e;
-	} tsc = { .hdr.nmsrs = 1, .e.index = 0x10 };
-	u64 offset;
+	u64 offset, tsc;
 
 	a.addr = (u64)(unsigned long)&offset;
 	if (kvm_sys_ioctl(vcpu->vtl[0].fd, KVM_GET_DEVICE_ATTR, &a) >= 0 &&
 	    kvm_sys_ioctl(v->fd, KVM_SET_DEVICE_ATTR, &a) >= 0)
 		return 0;
-	if (kvm_sys_ioctl(vcpu->vtl[0].fd, KVM_GET_MSRS, &tsc.hdr) != 1 ||
-	    kvm_sys_ioctl(v->fd, KVM_SET_MSRS, &tsc.hdr) != 1)
+	if (vcpu_get_msr(vcpu->vtl[0].fd, MSR_IA32_TSC, &tsc))
 		return -EIO;
-	return 0;
+	return vcpu_set_msr(v->fd, MSR_IA32_TSC, tsc);
 }
 
 static int setup_vcpu(struct vcpu *vcpu, struct vcpu_vtl *v)
 {
-	struct vm *vm = vcpu->vm;
-	struct kvm_enable_cap pv = { .cap = KVM_CAP_ENFORCE_PV_FEATURE_CPUID, .args[0] = 1 };
-	struct kvm_cpuid2 *c = cpuid_for_vcpu(vm->vtl[v->level].cpuid, vcpu->index, vm->cfg->cpus);
-	int ret;
+	int ret = vcpu_set_cpuid(vcpu, v->fd, vcpu->vm->vtl[v->level].cpuid);
 
-	if (!c)
-		return -ENOMEM;
-	ret = kvm_sys_ioctl(v->fd, KVM_SET_CPUID2, c);
-	free(c);
-	if (ret >= 0 && caps_has(&vm->caps, CAP_ENFORCE_PV_FEATURE_CPUID))
-		ret = kvm_sys_ioctl(v->fd, KVM_ENABLE_CAP, &pv);
-	if (ret < 0)
-		return ret;
-	return align_tsc(vcpu, v);
+	return ret ? ret : align_tsc(vcpu, v);
 }
 
 static int setup_apic(struct vcpu *vcpu, struct vcpu_vtl *v)

@@ -19,6 +19,7 @@ struct vcpu;
 
 /* Create VTL vtl's VM and hv/'s state for the VTL (HvCallEnablePartitionVtl). */
 int vtl_vm_create(struct vm *vm, u8 vtl) __must_check;
+/* Free what vtl_vm_create() built besides the VM fd (vm_stage_vtl0_exit closes that). */
 void vtl_vm_destroy(struct vm *vm, u8 vtl);
 /*
  * The MSR filter of VTL vtl's VM: the synthetic MSRs always, MTRR writes when
