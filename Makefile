@@ -10,7 +10,6 @@
 BUILD   ?= build
 V       ?= 0
 Q       := $(if $(filter 1,$(V)),,@)
-CC      ?= gcc
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 WARNINGS := -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
@@ -34,7 +33,7 @@ SAN_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/san/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 
-.PHONY: all run check check-unit check-integ bench check-hw valgrind deps deps-test clean
+.PHONY: all run check check-unit check-integ bench check-hw valgrind valgrind-run deps deps-test clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/vtlvm $(BUILD)/san/vtlvm guests tools $(UNIT_BINS) $(BUILD)/integ/run_guest
@@ -94,9 +93,11 @@ deps:
 deps-test:
 	@tests/install-deps.sh $(DEPS_BUILD) $(DEPS_TEST)
 
+# The guest paths follow BUILD (default.ini names build/, for running it by hand).
 run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/vtlvm guests
-	$(BUILD)/vtlvm run --config configs/default.ini
+	$(BUILD)/vtlvm run --config configs/default.ini --kernel $(BUILD)/guests/demo.elf \
+		--vtl1-kernel $(BUILD)/guests/vtl1/demo.elf
 
 check: deps-test
 	@$(MAKE) --no-print-directory all
@@ -105,7 +106,11 @@ check: deps-test
 check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-valgrind: $(UNIT_BINS:$(BUILD)/unit/%=$(BUILD)/unit-vg/%)
+valgrind: deps-test
+	@tests/install-deps.sh valgrind
+	@$(MAKE) --no-print-directory valgrind-run
+
+valgrind-run: $(UNIT_BINS:$(BUILD)/unit/%=$(BUILD)/unit-vg/%)
 	@set -e; for t in $^; do echo "== valgrind $$t"; \
 		valgrind -q --error-exitcode=99 --leak-check=full $$t; done
 

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "devices/acpi.h"
 #include "vmm/log.h"
 
 enum cfg_type {
@@ -66,15 +67,16 @@ static const struct cfg_key schema[] = {
 	/* key              type         offset              default     flag */
 	/* The MADT's processor entries hold 8-bit APIC IDs (ACPI 6.5, 5.2.12.2). */
 	{ "vm:cpus",        CFG_U32,     OFF(cpus),          "1",        "cpus", "N",
-	  "number of virtual processors (1 to 255, and at most KVM's limit)", NULL, 1, 255 },
+	  "number of virtual processors (1 to 255, and at most KVM's limit)", NULL, 1,
+	  ACPI_MAX_CPUS },
 	{ "vm:timeout",     CFG_U32,     OFF(timeout_s),     "0",        "timeout", "SECONDS",
 	  "stop the guest after this many seconds, exit status 12 (0: never)", NULL, 0,
 	  UINT32_MAX },
 	{ "vm:kvm_device",  CFG_STR,     OFF(kvm_dev),       "/dev/kvm", "kvm-device", "PATH",
 	  "the KVM device to open", NULL, 0, 0 },
 	{ "memory:size",    CFG_SIZE,    OFF(mem_size),      "256M",     "memory", "SIZE",
-	  "guest RAM, with a K, M, G or T suffix (2M to 1T, page-aligned)", NULL, 2 * MiB,
-	  1ULL << 40 },
+	  "guest RAM, with a K, M, G or T suffix (2M to 1T, page-aligned)", NULL, LAYOUT_MIN_RAM,
+	  LAYOUT_MAX_RAM },
 	{ "memory:backend", CFG_ENUM,    OFF(mem_backend),   "auto",     "memory-backend",
 	  "auto|guest_memfd|memfd", "RAM backing: guest_memfd where KVM offers it, else memfd",
 	  backend_enum, 0, 0 },
@@ -150,7 +152,8 @@ static void __printf(2, 3) cfg_error(struct cfg_source *src, const char *fmt, ..
 	nr_errors++;
 }
 
-int config_parse_u64(const char *s, u64 *out)
+/* Decimal or 0x hex. */
+static int config_parse_u64(const char *s, u64 *out)
 {
 	unsigned long long v;
 	char *end;

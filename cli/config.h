@@ -5,8 +5,8 @@
  * first).
  *
  * One schema table (cli/config.c) holds every key with its type, default,
- * command-line flag and help text; the INI file, the flags,
- * --print-config and the README's key list all come from it. This file is
+ * command-line flag and help text; the INI file, the flags and
+ * --print-config all come from it. This file is
  * the only one that sees iniparser.
  *
  * Every error is reported as one line naming its source, either the file
@@ -28,8 +28,9 @@ struct cfg_override {
 };
 
 /*
- * Fill cfg: defaults, then ini_path (if not NULL), then the overrides, then
- * validation. Returns 0, or -EINVAL after printing every problem found.
+ * Fill cfg: defaults, then ini_path (if not NULL), then the overrides, each
+ * value checked against its key. Returns 0, or -EINVAL after printing every
+ * problem found. Checks across keys are cli/main.c's (validate_run).
  */
 int config_load(struct vm_config *cfg, const char *ini_path, const struct cfg_override *ov,
 		unsigned int nr_ov) __must_check;
@@ -47,6 +48,5 @@ void config_print_flag_help(FILE *out);
 int config_parse_size(const char *s, u64 *out) __must_check;	/* "256M", "1G", "4096" */
 int config_parse_u32(const char *s, u32 *out) __must_check;
 int config_parse_bool(const char *s, bool *out) __must_check;
-int config_parse_u64(const char *s, u64 *out) __must_check;	/* decimal or 0x hex */
 
 #endif /* VTLVM_CLI_CONFIG_H */

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <libfdt.h>
 
-#define FDT_TRY(expr) do { int __r = (expr); if (__r < 0) return fdt_errno(__r); } while (0)
+#define FDT_TRY(expr) do { int ret_ = (expr); if (ret_ < 0) return fdt_errno(ret_); } while (0)
 
 static int fdt_errno(int err)
 {

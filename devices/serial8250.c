@@ -241,16 +241,6 @@ void serial8250_set_tx_cb(struct serial8250 *s, void (*cb)(void *ctx), void *ctx
 	pthread_mutex_unlock(&s->lock);
 }
 
-size_t serial8250_rx_room(struct serial8250 *s)
-{
-	size_t room;
-
-	pthread_mutex_lock(&s->lock);
-	room = SERIAL_RX_BUF - s->rx_count;
-	pthread_mutex_unlock(&s->lock);
-	return room;
-}
-
 size_t serial8250_receive(struct serial8250 *s, const u8 *buf, size_t len)
 {
 	size_t n;

@@ -56,8 +56,6 @@ void serial8250_exit(struct serial8250 *s);
 /* Offer host input; returns how many bytes were taken (the rest: try after space_cb). */
 size_t serial8250_receive(struct serial8250 *s, const u8 *buf, size_t len);
 void serial8250_set_space_cb(struct serial8250 *s, void (*cb)(void *ctx), void *ctx);
-/* Free room in the receive buffer now. */
-size_t serial8250_rx_room(struct serial8250 *s);
 /* Take up to max transmitted bytes out of the ring (frees THR: THRE, THRI). */
 size_t serial8250_tx_take(struct serial8250 *s, u8 *buf, size_t max);
 /* cb(ctx) runs when the transmit ring goes from empty to non-empty. */

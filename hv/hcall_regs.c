@@ -9,7 +9,7 @@
  * MSR handlers, so both paths share one set of rules; every other name goes
  * to hv_config.reg_ext (vtl/vsm_regs.c: VSM and architectural registers).
  *
- * The target is the calling VP (OpenHCL's rule, REFERENCE.md pitfall 5:
+ * The target is the calling VP (OpenHCL's rule:
  * another VP is HV_STATUS_INVALID_VP_INDEX) in the caller's VTL or a lower
  * one (TLFS "Virtual Secure Mode": "lower VTLs cannot access the private
  * state of a higher VTL": HV_STATUS_ACCESS_DENIED).

@@ -10,7 +10,7 @@
  * VSM and intercept-control VP registers with their bit fields, pending events,
  * and the intercept messages a higher VTL receives.
  *
- * Bit-layout trap (REFERENCE §10 pitfall 15): TLFS "Virtual Secure Mode" lists
+ * Bit-layout trap: TLFS "Virtual Secure Mode" lists
  * VsmCapabilities MSB-first (Dr6Shared = 63) and DefaultVtlProtectionMask with
  * bit 2 = UMX, bit 3 = KMX. OV:hvdef and the Linux/Windows headers use
  * Dr6Shared = bit 0, KMX = 0x4, UMX = 0x8; this header follows them.

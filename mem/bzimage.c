@@ -203,7 +203,10 @@ void bzimage_build_zero_page(struct boot_params *zp, const struct image *img,
 		zp->acpi_rsdp_addr = p->acpi_rsdp;
 }
 
-/* loader_write_cmdline() cannot name the kernel: check the kernel's limit here. */
+/*
+ * The kernel's cmdline_size, checked before anything is written and worded
+ * after the setup header field; loader_write_cmdline() repeats the check.
+ */
 static int check_cmdline(const struct image *img, const char *cmdline, u64 max)
 {
 	size_t len = cmdline ? strlen(cmdline) : 0;

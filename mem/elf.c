@@ -129,7 +129,7 @@ static int elf_walk(const struct gmem *m, const struct image *img, struct elf_in
 			ret = loader_place(m, img, "segment", p.paddr, img->data + p.offset,
 					   p.filesz, p.memsz - p.filesz);
 		else if (m)
-			ret = loader_check_place(m, img, "segment", p.paddr, p.filesz,
+			ret = loader_check_place(&m->layout, img, "segment", p.paddr, p.filesz,
 						 p.memsz - p.filesz);
 		if (ret)
 			return ret;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "mem/layout.h"
+#include "mem/multiboot.h"
 #include "vmm/log.h"
 
 int image_read(const char *path, struct image *img)
@@ -76,33 +77,16 @@ void image_free(struct image *img)
 	img->size = 0;
 }
 
-#define MULTIBOOT_MAGIC		0x1BADB002u
-#define MULTIBOOT_SEARCH	8192
-
-static bool has_multiboot_header(const struct image *img)
-{
-	size_t end = MIN(img->size, (size_t)MULTIBOOT_SEARCH);
-
-	/* Multiboot 0.6.96 section 3.1.1: 32-bit aligned, in the first 8192 bytes. */
-	for (size_t off = 0; off + 12 <= end; off += 4) {
-		u32 h[3];
-
-		memcpy(h, img->data + off, sizeof(h));
-		if (h[0] == MULTIBOOT_MAGIC && (u32)(h[0] + h[1] + h[2]) == 0)
-			return true;
-	}
-	return false;
-}
-
 enum image_format image_detect(const struct image *img)
 {
 	const u8 *d = img->data;
+	size_t off;
 
 	/* Linux boot protocol: boot_flag 0xAA55 at 0x1fe, "HdrS" at 0x202. */
 	if (img->size >= 0x250 && d[0x1fe] == 0x55 && d[0x1ff] == 0xaa &&
 	    !memcmp(d + 0x202, "HdrS", 4))
 		return IMAGE_BZIMAGE;
-	if (has_multiboot_header(img))
+	if (multiboot_header_offset(img, &off))
 		return IMAGE_MULTIBOOT;
 	if (img->size >= 4 && !memcmp(d, "\177ELF", 4))
 		return IMAGE_ELF;
@@ -120,16 +104,16 @@ const char *image_format_name(enum image_format f)
 	return "auto";
 }
 
-int loader_check_place(const struct gmem *m, const struct image *img, const char *what, gpa_t gpa,
-		       u64 size, u64 zero_tail)
+int loader_check_place(const struct layout *l, const struct image *img, const char *what,
+		       gpa_t gpa, u64 size, u64 zero_tail)
 {
 	u64 total = size + zero_tail;
 	const char *area;
 
-	if (total < size || !layout_is_ram(&m->layout, gpa, total)) {
+	if (total < size || !layout_is_ram(l, gpa, total)) {
 		pr_err("%s: %s [%#llx, %#llx) does not fit in guest RAM (%llu MiB)", img->path,
 		       what, (unsigned long long)gpa, (unsigned long long)(gpa + total),
-		       (unsigned long long)(m->layout.ram_size / MiB));
+		       (unsigned long long)(l->ram_size / MiB));
 		return -ENOSPC;
 	}
 	area = layout_reserved_overlap(gpa, total);
@@ -144,7 +128,7 @@ int loader_check_place(const struct gmem *m, const struct image *img, const char
 int loader_place(const struct gmem *m, const struct image *img, const char *what, gpa_t gpa,
 		 const void *src, u64 size, u64 zero_tail)
 {
-	int ret = loader_check_place(m, img, what, gpa, size, zero_tail);
+	int ret = loader_check_place(&m->layout, img, what, gpa, size, zero_tail);
 
 	if (ret)
 		return ret;

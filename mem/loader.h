@@ -55,8 +55,8 @@ const char *image_format_name(enum image_format f);
  * Would [gpa, gpa + size + zero_tail) be accepted by loader_place()? Same
  * checks and messages, nothing written: for validating before writing.
  */
-int loader_check_place(const struct gmem *m, const struct image *img, const char *what, gpa_t gpa,
-		       u64 size, u64 zero_tail) __must_check;
+int loader_check_place(const struct layout *l, const struct image *img, const char *what,
+		       gpa_t gpa, u64 size, u64 zero_tail) __must_check;
 /*
  * Copy img to [gpa, gpa + size) after checking that the range is RAM and
  * clear of the VMM's boot areas; what names the thing for messages.

@@ -72,7 +72,7 @@ static int header_read(const struct image *img, size_t off, struct multiboot_hea
 	return 0;
 }
 
-int multiboot_find_header(const struct image *img, struct multiboot_header *hdr, size_t *off)
+bool multiboot_header_offset(const struct image *img, size_t *off)
 {
 	size_t end = MIN(img->size, (size_t)MULTIBOOT_SEARCH);
 
@@ -80,12 +80,19 @@ int multiboot_find_header(const struct image *img, struct multiboot_header *hdr,
 		const u8 *p = img->data + at;
 
 		/* 3.1.2: "magic + flags + checksum must equal 0" (mod 2^32) */
-		if (rd32(p) != MULTIBOOT_HEADER_MAGIC ||
-		    (u32)(rd32(p) + rd32(p + 4) + rd32(p + 8)) != 0)
-			continue;
-		*off = at;
-		return header_read(img, at, hdr);
+		if (rd32(p) == MULTIBOOT_HEADER_MAGIC &&
+		    (u32)(rd32(p) + rd32(p + 4) + rd32(p + 8)) == 0) {
+			*off = at;
+			return true;
+		}
 	}
+	return false;
+}
+
+int multiboot_find_header(const struct image *img, struct multiboot_header *hdr, size_t *off)
+{
+	if (multiboot_header_offset(img, off))
+		return header_read(img, *off, hdr);
 	pr_err("%s: no multiboot header (magic %#x, valid checksum) in the first %u bytes",
 	       img->path, MULTIBOOT_HEADER_MAGIC, MULTIBOOT_SEARCH);
 	return -ENOEXEC;
@@ -164,8 +171,7 @@ static int aout_file_part(const struct image *img, const struct multiboot_header
 static int aout_memory_part(const struct image *img, const struct multiboot_header *h,
 			    const struct layout *l, struct multiboot_aout *out)
 {
-	gpa_t load_end = out->load_addr + out->load_size, end;
-	const char *area;
+	gpa_t load_end = out->load_addr + out->load_size;
 
 	if (h->header_addr + (u64)MB_HDR_AOUT_SIZE > load_end)
 		return aout_bad(img, "header_addr", h->header_addr,
@@ -179,20 +185,8 @@ static int aout_memory_part(const struct image *img, const struct multiboot_head
 		return aout_bad(img, "entry_addr", h->entry_addr,
 				"is outside the loaded image");
 	out->entry = h->entry_addr;
-	end = load_end + out->bss_size;
-	if (!layout_is_ram(l, out->load_addr, end - out->load_addr)) {
-		pr_err("%s: multiboot kernel [%#llx, %#llx) does not fit in guest RAM (%llu MiB)",
-		       img->path, (unsigned long long)out->load_addr, (unsigned long long)end,
-		       (unsigned long long)(l->ram_size / MiB));
-		return -ENOSPC;
-	}
-	area = layout_reserved_overlap(out->load_addr, end - out->load_addr);
-	if (area) {
-		pr_err("%s: multiboot kernel [%#llx, %#llx) overlaps the VMM's %s", img->path,
-		       (unsigned long long)out->load_addr, (unsigned long long)end, area);
-		return -EINVAL;
-	}
-	return 0;
+	return loader_check_place(l, img, "multiboot kernel", out->load_addr, out->load_size,
+				  out->bss_size);
 }
 
 int multiboot_aout_layout(const struct image *img, const struct multiboot_header *hdr,

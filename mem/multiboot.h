@@ -128,6 +128,8 @@ struct multiboot_args {
 int multiboot_load(const struct gmem *m, const struct multiboot_args *a,
 		   struct boot_state *bs) __must_check;
 
+/* Is there a header (magic and checksum) in img? Quiet: for image_detect(). */
+bool multiboot_header_offset(const struct image *img, size_t *off);
 /*
  * Find the header in img: the first 4-byte aligned magic, inside the first
  * MULTIBOOT_SEARCH bytes, whose checksum holds. -ENOEXEC if there is none,

@@ -10,7 +10,7 @@
  * Threading: vcpu_kick() and vcpu_wake() may be called from any thread, and
  * work for the VP's thread is posted through vtl_glue_request(); everything
  * else in a struct vcpu belongs to its own thread once vcpu_start() has run.
- * The VP index equals the APIC ID in every VTL (REFERENCE.md pitfall 7).
+ * The VP index equals the APIC ID in every VTL (as the QEMU VSM proof of concept, vianpl/qemu, also requires).
  */
 #ifndef VTLVM_VCPU_H
 #define VTLVM_VCPU_H

@@ -406,7 +406,8 @@ int vtl_glue_apic_msr(struct vcpu *vcpu, u32 msr, u64 *val, bool write)
 		return -EPERM;
 	switch (msr) {
 	case HV_X64_MSR_EOI:
-		lapic_eoi(a);	/* TLFS "Virtual Processor Management" (EOI): the value is ignored */
+		/* TLFS "Virtual Processor Management": the value is ignored (Windows' VTL1 writes junk). */
+		lapic_eoi(a);
 		return 0;
 	case HV_X64_MSR_ICR:
 		if (write)

@@ -4,7 +4,7 @@
  * scheduler in each VP thread, VTL1's local APIC, and work one VP posts to
  * another.
  *
- * The scheduler (DESIGN.md §2). Before each KVM_RUN the VP thread calls
+ * The scheduler (README "Virtual Secure Mode": Scheduling). Before each KVM_RUN the VP thread calls
  * vtl_glue_schedule(): an interrupt deliverable in a VTL above the running
  * one makes that VTL runnable (TLFS "VTL Interrupt Management": whatever the
  * lower VTL's RFLAGS.IF says, only the higher VTL's TPR counts), the highest

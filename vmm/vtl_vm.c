@@ -100,7 +100,7 @@ static int build_cpuid(struct vm *vm, u8 vtl)
 	return 0;
 }
 
-/* DESIGN.md §2 "One timeline": the new VM's kvmclock continues VTL0's. */
+/* One partition timeline: the new VM's kvmclock continues VTL0's. */
 static int copy_kvmclock(struct vm *vm, int fd)
 {
 	struct kvm_clock_data clock = { 0 };

@@ -2,7 +2,7 @@
 /*
  * vmm/vtl_vm.h -- creating the KVM VM of a VTL above 0 and its vCPUs.
  *
- * A higher VTL's VM (DESIGN.md §2) maps the partition's RAM with ordinary
+ * A higher VTL's VM (README "Virtual Secure Mode") maps the partition's RAM with ordinary
  * memslots over the one mapping, has no in-kernel irqchip (its local APICs
  * are vtl/lapic.c objects), its own CPUID (its Hyper-V privileges), an MSR
  * filter that sends the synthetic, APIC, TSC-deadline and MTRR-write MSRs to

@@ -2,7 +2,7 @@
 /*
  * vtl/lapic.h -- a local APIC emulated in the VMM, for the VTL VMs above VTL0.
  *
- * VTL1's KVM VM has no in-kernel irqchip (DESIGN.md §2): the VP thread must
+ * VTL1's KVM VM has no in-kernel irqchip (README "Virtual Secure Mode"): the VP thread must
  * see every VTL1 interrupt source to know when VTL1 preempts VTL0, so VTL1's
  * local APIC lives here. It implements the xAPIC MMIO page, the x2APIC MSRs
  * (0x800-0x8ff), IA32_APIC_BASE and IA32_TSC_DEADLINE, the APIC timer
@@ -117,7 +117,7 @@ struct lapic {
  * Reset to the power-on state (SDM 11.4.7.1 after INIT) with the given ID;
  * bsp sets IA32_APIC_BASE.BSP. sw_enable sets SPIV to 0x1ff: VTL1 APICs start
  * software-enabled because Windows' VTL1 sends IPIs without writing SPIV
- * (REFERENCE.md pitfall 16).
+ * (seen by the QEMU VSM proof of concept, vianpl/qemu hw/hyperv/hyperv.c).
  */
 void lapic_init(struct lapic *a, const struct lapic_ops *ops, void *ctx, u32 id, bool bsp,
 		bool sw_enable, u64 tsc_hz);

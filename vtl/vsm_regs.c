@@ -9,7 +9,7 @@
  *
  * hv/hcall_regs.c has checked the header: the caller's own VP, a target VTL
  * no higher than the caller's. Per-register rules follow the TLFS; where it
- * names no status, OpenHCL's (REFERENCE.md §4).
+ * names no status, OpenHCL's (OpenVMM virt_mshv_vtl).
  */
 #define pr_fmt(fmt) "vsm: " fmt
 #include "vtl/vsm.h"
@@ -160,7 +160,7 @@ static hv_status_t vsm_reg_get(struct vsm *vsm, struct hv_vp *caller, u8 target,
 /*
  * TLFS "VSM Partition Configuration": EnableVtlProtection is write-once and
  * the default mask cannot change once protection is on. vtlvm keeps VTL0
- * executable: memslots cannot take execute away (DESIGN.md §3), so a default
+ * executable: KVM memslots have no execute permission to take away, so a default
  * mask without R, W and KMX is refused rather than half-applied.
  */
 static hv_status_t set_partition_config(struct vsm *vsm, u64 val)

@@ -187,8 +187,8 @@ static void user_page_call(void)
 
 /*
  * The trapping `out` itself, allowed by IOPL 3: the VMM sees CPL3 and injects
- * #UD. Where the host keeps IOPL at 0 in ring 3 (the nested kvm_pvm hosts of
- * HOST.md show RFLAGS 0x212 there, whatever iretq loaded), the `out` would
+ * #UD. Where the host keeps IOPL at 0 in ring 3 (the nested kvm_pvm development
+ * hosts show RFLAGS 0x212 there, whatever iretq loaded), the `out` would
  * only #GP: that is reported as IOPL_IGNORED instead.
  */
 #define IOPL_IGNORED	0xff

@@ -209,7 +209,7 @@ static void test_hcall_codes_unique(void **state)
 		assert_true(hcall_codes[i].value != 0);
 		assert_true((hcall_codes[i].value & ~HV_HYPERCALL_CODE_MASK) == 0);
 	}
-	/* REFERENCE §3 / TLFS "Hypercall Reference" anchors. */
+	/* TLFS "Hypercall Reference" / OV:hvdef anchors. */
 	assert_int_equal(HVCALL_MODIFY_VTL_PROTECTION_MASK, 0x0c);
 	assert_int_equal(HVCALL_ENABLE_PARTITION_VTL, 0x0d);
 	assert_int_equal(HVCALL_ENABLE_VP_VTL, 0x0f);
@@ -260,7 +260,7 @@ static void test_status_codes_unique(void **state)
 	assert_unique(statuses, ARRAY_SIZE(statuses));
 	for (size_t i = 0; i < ARRAY_SIZE(statuses); i++)
 		assert_true(statuses[i].value <= 0xffff);
-	/* REFERENCE §3 anchors. */
+	/* OV:hvdef HypercallCode anchors. */
 	assert_int_equal(HV_STATUS_INVALID_HYPERCALL_CODE, 2);
 	assert_int_equal(HV_STATUS_INVALID_PARAMETER, 5);
 	assert_int_equal(HV_STATUS_ACCESS_DENIED, 6);
@@ -425,7 +425,7 @@ static const struct named privileges[] = {
 	N(HV_ENABLE_EXTENDED_HYPERCALLS), N(HV_START_VIRTUAL_PROCESSOR), N(HV_ISOLATION),
 };
 
-/* REFERENCE §1: EBX[16] AccessVsm = mask bit 48, EBX[17], [19], [20], [21], [22]; EAX[5], [6]. */
+/* TLFS "Partition Privilege Flags": EBX[16] AccessVsm = mask bit 48, EBX[17], [19], [20], [21], [22]; EAX[5], [6]. */
 static void test_privilege_mask_split(void **state)
 {
 	(void)state;
@@ -484,7 +484,7 @@ static void test_cpuid_feature_bits_distinct(void **state)
 	assert_true(mask_union(features_edx, ARRAY_SIZE(features_edx)) == 0xffffffffULL);
 	assert_disjoint(hints_eax, ARRAY_SIZE(hints_eax));
 	assert_true(mask_union(hints_eax, ARRAY_SIZE(hints_eax)) == GENMASK_ULL(23, 0));
-	/* REFERENCE §1 anchors. */
+	/* TLFS "Feature Discovery" anchors. */
 	assert_true(HV_X64_HYPERCALL_XMM_OUTPUT_AVAILABLE == BIT(15));
 	assert_true(HV_STIMER_DIRECT_MODE_AVAILABLE == BIT(19));
 	assert_true(HV_X64_CROSS_VTL_FLUSH_AVAILABLE == BIT(28));
@@ -673,7 +673,7 @@ static void test_input_vtl(void **state)
 	assert_int_equal(vtl, 7);
 }
 
-/* REFERENCE §10 pitfall 15: KMX = 0x4, UMX = 0x8, also inside DefaultVtlProtectionMask. */
+/* OV:hvdef HvMapGpaFlags: KMX = 0x4, UMX = 0x8, also inside DefaultVtlProtectionMask. */
 static void test_map_gpa_flags(void **state)
 {
 	u64 cfg = HV_VSM_PARTITION_CONFIG_ENABLE_VTL_PROTECTION |
@@ -748,7 +748,7 @@ static void test_vsm_status_decode(void **state)
 	assert_true(part == 0x110003);
 	assert_int_equal((part & HV_VSM_PARTITION_STATUS_MAXIMUM_VTL_MASK) >>
 				 HV_VSM_PARTITION_STATUS_MAXIMUM_VTL_SHIFT, 1);
-	assert_true(offs == 0x2600f);	/* REFERENCE §5: 64-bit call 0x0F, return 0x26 */
+	assert_true(offs == 0x2600f);	/* OV:hvdef layout: 64-bit call 0x0F, return 0x26 */
 	assert_int_equal(offs & HV_VSM_CODE_PAGE_OFFSETS_CALL_MASK, 0x0f);
 }
 
@@ -778,7 +778,7 @@ static void test_cr_intercept_bits(void **state)
 	(void)state;
 	assert_disjoint(cr_intercepts, ARRAY_SIZE(cr_intercepts));
 	assert_true(mask_union(cr_intercepts, ARRAY_SIZE(cr_intercepts)) == ~0ULL);
-	assert_true(HV_X64_CR_INTERCEPT_MSR_EFER_WRITE == BIT(14));	/* REFERENCE §4 [14] */
+	assert_true(HV_X64_CR_INTERCEPT_MSR_EFER_WRITE == BIT(14));	/* OV:hvdef HvX64CrInterceptControl [14] */
 	assert_true(HV_X64_CR_INTERCEPT_GDTR_WRITE == BIT(15));
 	assert_true(HV_X64_CR_INTERCEPT_MSR_SCET_WRITE == BIT(26));
 }

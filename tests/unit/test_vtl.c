@@ -3,7 +3,7 @@
  * vtl/vtl.c: the per-VP VTL state machine (runnable set, highest-VTL pick,
  * VtlCall / VtlReturn / raise and their refusals, entry reasons), and the
  * table of TLFS-shared registers held against the TLFS list (TLFS "Virtual
- * Processor State Isolation", /work/notes/vsm-facts.md §9).
+ * Processor State Isolation").
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -203,8 +203,8 @@ static void test_vtl_regs_unknown(void **state)
 }
 
 /*
- * The register name table: every architectural register REFERENCE.md §4
- * lists (OV:hvdef HvX64RegisterName) has a home, and the names around them
+ * The register name table: every architectural register of
+ * OV:hvdef HvX64RegisterName that vtlvm serves has a home, and the names around them
  * do not. The value read is checked elsewhere; here, that the name is held.
  */
 static void test_vtl_regs_name_table(void **state)
