@@ -17,6 +17,7 @@
 
 #include "vmm/types.h"
 
+/* A NULL read reads all-ones, a NULL write is dropped: claimed, so not logged. */
 struct bus_ops {
 	void (*read)(void *dev, u64 offset, void *data, u32 len);
 	void (*write)(void *dev, u64 offset, const void *data, u32 len);

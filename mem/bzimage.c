@@ -14,8 +14,6 @@
 #define SETUP_HDR_OFFSET	0x1f1
 #define HDR_JUMP_LEN_OFFSET	0x201	/* the header ends at 0x202 + this byte */
 #define HDR_JUMP_END		0x202
-#define BOOT_FLAG_MAGIC		0xaa55
-#define HDRS_MAGIC		0x53726448	/* "HdrS" */
 #define SECTOR_SIZE		512
 #define DEFAULT_SETUP_SECTS	4
 #define PARAGRAPH		16	/* syssize unit */

@@ -27,6 +27,11 @@
 
 struct boot_params;
 
+/* Documentation/arch/x86/boot.rst: boot_flag at 0x1fe, "HdrS" at 0x202. */
+#define BZIMAGE_BOOT_FLAG_OFFSET 0x1fe
+#define BOOT_FLAG_MAGIC		0xaa55
+#define BZIMAGE_HDRS_OFFSET	0x202
+#define HDRS_MAGIC		0x53726448	/* "HdrS" */
 #define BZIMAGE_MIN_VERSION	0x020c	/* 2.12: xloadflags, XLF_KERNEL_64 */
 #define BZIMAGE_RSDP_VERSION	0x020e	/* 2.14: boot_params.acpi_rsdp_addr */
 #define BZIMAGE_ENTRY64_OFFSET	0x200	/* 64-bit entry: load address + 0x200 */

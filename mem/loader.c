@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mem/bzimage.h"
 #include "mem/layout.h"
 #include "mem/multiboot.h"
 #include "vmm/log.h"
@@ -82,10 +83,16 @@ enum image_format image_detect(const struct image *img)
 	const u8 *d = img->data;
 	size_t off;
 
-	/* Linux boot protocol: boot_flag 0xAA55 at 0x1fe, "HdrS" at 0x202. */
-	if (img->size >= 0x250 && d[0x1fe] == 0x55 && d[0x1ff] == 0xaa &&
-	    !memcmp(d + 0x202, "HdrS", 4))
-		return IMAGE_BZIMAGE;
+	/* Linux boot protocol (Documentation/arch/x86/boot.rst): boot_flag and "HdrS". */
+	if (img->size >= 0x250) {
+		u16 flag;
+		u32 hdrs;
+
+		memcpy(&flag, d + BZIMAGE_BOOT_FLAG_OFFSET, sizeof(flag));
+		memcpy(&hdrs, d + BZIMAGE_HDRS_OFFSET, sizeof(hdrs));
+		if (flag == BOOT_FLAG_MAGIC && hdrs == HDRS_MAGIC)
+			return IMAGE_BZIMAGE;
+	}
 	if (multiboot_header_offset(img, &off))
 		return IMAGE_MULTIBOOT;
 	if (img->size >= 4 && !memcmp(d, "\177ELF", 4))
