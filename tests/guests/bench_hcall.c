@@ -15,25 +15,11 @@
 
 static u8 bare_page[4096] __attribute__((aligned(4096)));
 
-static u64 parse_count(const char *s)
-{
-	for (; *s; s++) {
-		if (s[0] == 'n' && s[1] == '=') {
-			u64 n = 0;
-
-			for (s += 2; *s >= '0' && *s <= '9'; s++)
-				n = n * 10 + (*s - '0');
-			return n;
-		}
-	}
-	return 10000;
-}
-
 void guest_main(void)
 {
 	static const u8 stub[] = HV_HCALL_STUB_BYTES;
 	const u64 control = HVCALL_SEND_SYNTHETIC_CLUSTER_IPI | HV_HYPERCALL_FAST_BIT;
-	u64 n = parse_count(bootinfo_cmdline()), result;
+	u64 n = bootinfo_cmdline_u64('n', 10000), result;
 	struct hv_cpuid c = { 0 };
 
 	if (hv_detect(&c)) {

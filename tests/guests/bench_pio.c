@@ -7,23 +7,9 @@
  */
 #include "guest.h"
 
-static u64 parse_count(const char *s)
-{
-	u64 n = 0;
-
-	for (; *s; s++) {
-		if (s[0] == 'n' && s[1] == '=') {
-			for (s += 2; *s >= '0' && *s <= '9'; s++)
-				n = n * 10 + (*s - '0');
-			return n;
-		}
-	}
-	return 10000;
-}
-
 void guest_main(void)
 {
-	u64 n = parse_count(bootinfo_cmdline());
+	u64 n = bootinfo_cmdline_u64('n', 10000);
 
 	GUEST_SYNC_VAL(1, n);
 	for (u64 i = 0; i < n; i++)

@@ -10,20 +10,6 @@
  */
 #include "vsm.h"
 
-static u64 parse_count(const char *s, char key, u64 def)
-{
-	for (; *s; s++) {
-		if (s[0] == key && s[1] == '=') {
-			u64 n = 0;
-
-			for (s += 2; *s >= '0' && *s <= '9'; s++)
-				n = n * 10 + (*s - '0');
-			return n;
-		}
-	}
-	return def;
-}
-
 /* A null hypercall: fast SendSyntheticClusterIpi, vector 0x20, no VPs. */
 static void hypercalls(u64 n)
 {
@@ -42,8 +28,8 @@ static void hypercalls(u64 n)
 
 void guest_main(void)
 {
-	u64 n = parse_count(bootinfo_cmdline(), 'n', 100);
-	u64 k = parse_count(bootinfo_cmdline(), 'k', 10);
+	u64 n = bootinfo_cmdline_u64('n', 100);
+	u64 k = bootinfo_cmdline_u64('k', 10);
 	struct vtl_regs r;
 
 	hv_enable_hypercalls();

@@ -8,9 +8,8 @@
  */
 #include "guest.h"
 #include "vsm.h"
+#include "vtl1/demo.h"
 
-#define DEMO_HASH	1	/* tests/guests/vtl1/demo.c */
-#define DEMO_TIMING	2
 #define DEMO_CALLS	200
 
 static volatile u64 online_mask;
@@ -49,15 +48,6 @@ static void bring_up_cpus(u32 n)
 			printf(" %u", i);
 	printf("\n");
 	GUEST_ASSERT_EQ(online_mask, want);
-}
-
-static u64 fnv1a(const u8 *p, u64 n)
-{
-	u64 h = 0xcbf29ce484222325ULL;
-
-	while (n--)
-		h = (h ^ *p++) * 0x100000001b3ULL;
-	return h;
 }
 
 /* VTL0 -> VTL1 -> VTL0, timed with the partition reference counter (100 ns units). */

@@ -12,6 +12,7 @@
  * With "control" on the command line VTL1 does not set DenyLowerVtlStartup,
  * and the same INIT/SIPI does start VP1: stage 1 is the mark, 1.
  */
+#include "synic.h"
 #include "vsm.h"
 #include "vtl1/service.h"
 
@@ -55,8 +56,7 @@ void guest_main(void)
 	GUEST_ASSERT_EQ(hv_status(r.rdi), HV_STATUS_SUCCESS);
 
 	smp_sipi_to_mark(SIPI_STUB, SIPI_MARK);
-	for (int i = 0; i < 20000; i++)	/* ~50 ms: the control sees the mark far sooner */
-		barrier();
+	ref_delay(50);	/* the control sees the mark far sooner */
 	GUEST_SYNC_VAL(1, READ_ONCE(*(volatile u8 *)SIPI_MARK));
 
 	asm volatile("mov %%cr3, %0" : "=r"(cr3));

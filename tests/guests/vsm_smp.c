@@ -16,6 +16,7 @@
  * IPIs seen by VP1's VTL1, 6 VTL1 IPIs seen, 7 VP1's registers intact (0),
  * 8 VP indices for APIC IDs 0 and 1.
  */
+#include "synic.h"
 #include "vsm.h"
 #include "vtl1/service.h"
 
@@ -97,8 +98,7 @@ static void start_vtl1_on_vp1(void)
 	EXPECT_STATUS(call(SVC_ENABLE_VP, 1, 0), HV_STATUS_VTL_ALREADY_ENABLED);
 	/* VP1's VTL0 has not run and VTL1 is enabled there: INIT/SIPI must not start it. */
 	smp_sipi_to_mark(SIPI_STUB, SIPI_MARK);
-	for (n = 0; n < 20000; n++)	/* ~50 ms: vsm-deny's control sees a started AP sooner */
-		barrier();
+	ref_delay(50);	/* vsm-deny's control sees a started AP far sooner */
 	GUEST_SYNC_VAL(1, READ_ONCE(*(volatile u8 *)SIPI_MARK));
 	EXPECT_STATUS(call(SVC_START_VP, 1, 1), HV_STATUS_SUCCESS);
 	EXPECT_STATUS(call(SVC_START_VP, 1, 1), HV_STATUS_INVALID_VP_STATE);	/* started */

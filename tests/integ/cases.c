@@ -6,7 +6,6 @@
  */
 #include "tests/integ/integ.h"
 
-#define PASS 1		/* (0 << 1) | 1 */
 
 const struct guest_case guest_cases[] = {
 	{

@@ -6,7 +6,6 @@
  */
 #include "tests/integ/integ.h"
 
-#define PASS		1	/* (0 << 1) | 1 */
 #define SERVICE		"--vtl1-kernel", "@/guests/vtl1/service.elf"
 #define HELLO		0x5e11
 
@@ -20,6 +19,16 @@ const struct guest_case vsm_guest_cases[] = {
 		.args = { "--vtl1-kernel", "@/guests/vtl1/echo.elf" },
 		.stages = { { 1, HELLO }, { 2, 42 } },
 		.expect_done = true, .status = PASS,
+	}, {
+		/*
+		 * The pair `make run` boots: VTL1 hashes a VTL0 string (VTL0 asserts
+		 * the hash), then VTL0 times 200 VTL calls and powers off: status 0.
+		 */
+		.name = "vsm-demo",
+		.kernel = "@/guests/demo.elf",
+		.args = { "--vtl1-kernel", "@/guests/vtl1/demo.elf", "--cpus", "2" },
+		.status = 0,
+		.stdout_has = "VTL1    answered a VTL call",
 	}, {
 		/*
 		 * Partition status before (VTL0, max VTL 1) and after (VTL0+1), VP

@@ -20,6 +20,7 @@
 #define MAX_ARGS	16
 #define MAX_STAGES	16
 #define ANY_VALUE	UINT64_MAX
+#define PASS		1		/* a guest that ends with GUEST_DONE: exit port value 0 */
 
 struct stage {
 	uint64_t stage;

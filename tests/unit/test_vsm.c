@@ -99,6 +99,34 @@ static void test_vsm_destroy_detaches(void **state)
 	vsm_destroy(NULL);
 }
 
+/* The VSM family merges into hv/'s table whole, each row well formed (as test_hcall.c's walk). */
+static void test_vsm_hcalls_table(void **state)
+{
+	static const u16 codes[] = {
+		HVCALL_ENABLE_PARTITION_VTL, HVCALL_ENABLE_VP_VTL, HVCALL_VTL_CALL,
+		HVCALL_VTL_RETURN, HVCALL_START_VIRTUAL_PROCESSOR, HVCALL_GET_VP_INDEX_FROM_APIC_ID,
+	};
+	struct fake_vsm *fv = *state;
+	const struct hv *hv = fv->f->hv;
+
+	assert_int_equal(vsm_hcalls_count, ARRAY_SIZE(codes));
+	assert_int_equal(hv->nr_hcalls, hv_hcalls_pv_count + hv_hcalls_synic_count +
+			 hv_hcalls_regs_count + vsm_hcalls_count);
+	for (unsigned int i = 0; i < ARRAY_SIZE(codes); i++) {
+		const struct hv_hcall_desc *d = hv_hcall_find(hv, codes[i]);
+
+		assert_non_null(d);
+		assert_ptr_equal(d, &vsm_hcalls[i]);	/* the family is sorted by code */
+		assert_true(d->name && d->name[0]);
+		assert_non_null(d->fn);
+		assert_true(d->in_size <= HV_PAGE_SIZE && d->out_size <= HV_PAGE_SIZE);
+		assert_true(!(d->flags & HCALL_REP) || d->rep_in_size || d->rep_out_size);
+		/* VtlCall and VtlReturn alone take the switch path: no status, no lists. */
+		assert_int_equal(!!(d->flags & HCALL_VTL_SWITCH),
+				 codes[i] == HVCALL_VTL_CALL || codes[i] == HVCALL_VTL_RETURN);
+	}
+}
+
 /* The dispatcher's privilege gate comes before any VSM check. */
 static void test_vsm_hcalls_need_privileges(void **state)
 {
@@ -775,6 +803,8 @@ int main(void)
 		T(test_vsm_create_initial_state),
 		T(test_vsm_destroy_detaches),
 		cmocka_unit_test(test_vsm_hcalls_need_privileges),
+		cmocka_unit_test_setup_teardown(test_vsm_hcalls_table, fake_vsm_setup,
+						fake_vsm_teardown),
 		T(test_enable_partition_vtl_checks_in_order),
 		T(test_enable_partition_vtl_once),
 		T(test_enable_partition_vtl_fast),

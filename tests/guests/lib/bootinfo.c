@@ -116,3 +116,17 @@ const char *bootinfo_cmdline(void)
 
 	return s ? s : "";
 }
+
+u64 bootinfo_cmdline_u64(char key, u64 def)
+{
+	for (const char *s = bootinfo_cmdline(); *s; s++) {
+		if (s[0] == key && s[1] == '=') {
+			u64 n = 0;
+
+			for (s += 2; *s >= '0' && *s <= '9'; s++)
+				n = n * 10 + (*s - '0');
+			return n;
+		}
+	}
+	return def;
+}

@@ -160,6 +160,8 @@ extern const void *bootinfo;
 u32 bootinfo_nr_cpus(void);
 int bootinfo_memory(struct bootinfo_mem *ranges, int max);
 const char *bootinfo_cmdline(void);
+/* The decimal after "<key>=" on the command line, or def. */
+u64 bootinfo_cmdline_u64(char key, u64 def);
 bool bootinfo_u64(const char *node, const char *prop, u64 *val);
 
 /* ---- SMP ---- */

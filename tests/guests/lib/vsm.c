@@ -189,6 +189,21 @@ void vtl_call_loop(u64 n)
 		     : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory", "cc");
 }
 
+void vtl_return_loop(void)
+{
+	static void *stub;
+
+	stub = hv_hcall_page + ((code_page_offsets() & HV_VSM_CODE_PAGE_OFFSETS_RETURN_MASK) >>
+				HV_VSM_CODE_PAGE_OFFSETS_RETURN_SHIFT);
+	/* Each entry brings VTL0's registers (they are shared): the stub is read from memory. */
+	asm volatile("1:\tmov $1, %%ecx\n\t"
+		     "call *%[stub]\n\t"
+		     "jmp 1b"
+		     :: [stub] "m"(stub)
+		     : "rax", "rcx", "memory", "cc");
+	__builtin_unreachable();
+}
+
 void vtl_call(struct vtl_regs *r)
 {
 	u8 vec = vtl_call_safe(r, 0);

@@ -65,6 +65,8 @@ void vtl_return_exact(struct vtl_regs *r);	/* not fast: RAX/RCX from r via the a
  * timing; VTL1 must return at once each time (RBX, RBP, R12-R15 are kept).
  */
 void vtl_call_loop(u64 n);
+/* VTL1's side of it: a fast VTL return at each entry, forever. */
+void vtl_return_loop(void) __noreturn;
 
 /*
  * VTL0: enable VTL1 for the partition and this VP with the loaded program

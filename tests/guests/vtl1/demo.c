@@ -7,37 +7,7 @@
  * library's register shuffling.
  */
 #include "vsm.h"
-
-#define DEMO_HASH	1
-#define DEMO_TIMING	2
-
-static void *return_stub;
-
-/* Return at once, fast, forever: each entry brings VTL0's registers, so the stub is in memory. */
-static void __noreturn timing_loop(void)
-{
-	union hv_register_value off;
-
-	GUEST_ASSERT_EQ(hv_status(vsm_get_reg_raw(HV_VP_INDEX_SELF, 0,
-						  HV_REGISTER_VSM_CODE_PAGE_OFFSETS, &off)), 0);
-	return_stub = hv_hcall_page + ((off.reg64 & HV_VSM_CODE_PAGE_OFFSETS_RETURN_MASK) >>
-				       HV_VSM_CODE_PAGE_OFFSETS_RETURN_SHIFT);
-	asm volatile("1:\tmov $1, %%ecx\n\t"
-		     "call *%[stub]\n\t"
-		     "jmp 1b"
-		     :: [stub] "m"(return_stub)
-		     : "rax", "rcx", "memory", "cc");
-	__builtin_unreachable();
-}
-
-static u64 fnv1a(const u8 *p, u64 n)
-{
-	u64 h = 0xcbf29ce484222325ULL;
-
-	while (n--)
-		h = (h ^ *p++) * 0x100000001b3ULL;
-	return h;
-}
+#include "demo.h"
 
 void guest_main(void)
 {
@@ -56,6 +26,6 @@ void guest_main(void)
 		if (r.rdi == DEMO_HASH)
 			r.rdi = fnv1a((const u8 *)r.rsi, r.rdx);
 		else if (r.rdi == DEMO_TIMING)
-			timing_loop();
+			vtl_return_loop();
 	}
 }
