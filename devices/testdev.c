@@ -133,7 +133,8 @@ static void debugcon_putc(struct testdev *t, char c)
 	}
 	t->con_line[t->con_len] = '\0';
 	if (t->channel_fd >= 0) {
-		snprintf(line, sizeof(line), "console %llu %s\n", (unsigned long long)monotonic_ns(), t->con_line);
+		snprintf(line, sizeof(line), "console %llu %s\n",
+			 (unsigned long long)monotonic_ns(), t->con_line);
 		channel_line(t, line);
 	} else {
 		pr_ratelimited(LOG_INFO, "debugcon: %s", t->con_line);
@@ -149,7 +150,8 @@ void testdev_note(struct testdev *t, const char *event, unsigned int cpu)
 
 	if (t->channel_fd < 0)
 		return;
-	snprintf(line, sizeof(line), "%s %llu %u\n", event, (unsigned long long)monotonic_ns(), cpu);
+	snprintf(line, sizeof(line), "%s %llu %u\n", event, (unsigned long long)monotonic_ns(),
+		 cpu);
 	pthread_mutex_lock(&t->lock);
 	channel_line(t, line);
 	pthread_mutex_unlock(&t->lock);
@@ -184,7 +186,8 @@ static void exit_write(void *dev, u64 off, const void *data, u32 len)
 	(void)off;
 	pthread_mutex_lock(&t->lock);
 	if (t->channel_fd >= 0) {
-		snprintf(line, sizeof(line), "exit %llu %d\n", (unsigned long long)monotonic_ns(), status);
+		snprintf(line, sizeof(line), "exit %llu %d\n", (unsigned long long)monotonic_ns(),
+			 status);
 		channel_line(t, line);
 	}
 	pthread_mutex_unlock(&t->lock);

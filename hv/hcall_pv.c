@@ -67,8 +67,9 @@ static hv_status_t vp_set_parse(struct vp_set *s, u64 format, u64 valid, const u
  * HV_INPUT_VTL for IPIs (TLFS "HvCallSendSyntheticClusterIpi": TargetVtl):
  * the caller's own VTL by default, or any VTL enabled in the partition: an
  * interrupt VTL0 aims at VTL1 is how VTL0 asks the secure kernel for
- * attention, and preempts VTL0 on the target VP (README "Virtual Secure Mode": Scheduling). A VTL that
- * does not exist (yet) is HV_STATUS_INVALID_VTL_STATE.
+ * attention, and preempts VTL0 on the target VP (README "Virtual Secure
+ * Mode", Scheduling). A VTL that does not exist (yet) is
+ * HV_STATUS_INVALID_VTL_STATE.
  */
 static hv_status_t check_target_vtl(const struct hv_vp *vp, u8 in, u8 *target)
 {

@@ -33,7 +33,7 @@
 #define HV_MAX_VTL		HV_NUM_VTLS	/* VTL0 and VTL1 (vmm/config.h VTL_MAX) */
 #define HV_MAX_CONNECTIONS	64
 #define HV_SINT_QUEUE_LEN	8	/* messages held per SINT while its slot is busy */
-/* The synthetic MSRs hv/ serves: 0x40000000-0x400001ff (the range KVM's own Hyper-V emulation and the TLFS use). */
+/* The synthetic MSRs hv/ serves: 0x40000000-0x400001ff (every TLFS one is below 0x40000200). */
 #define HV_SYNTHETIC_MSR_COUNT	0x200
 /* HV_X64_MSR_APIC_FREQUENCY: KVM's LAPIC timer, and VTL1's (vtl/lapic.h LAPIC_BUS_HZ). */
 #define HV_APIC_FREQUENCY_HZ	1000000000ULL

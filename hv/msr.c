@@ -160,7 +160,7 @@ static int apic_rd(struct hv_vp *vp, u32 index, u64 *val)
 	const struct hv_host *h = &vp->hv->host;
 
 	if (index == HV_X64_MSR_EOI)
-		return -EPERM;	/* TLFS "Virtual Processor Management" (HV_X64_MSR_EOI): write-only */
+		return -EPERM;	/* TLFS "Virtual Processor Management": EOI is write-only */
 	return h->ops->apic_msr(h->ctx, vp->vcpu, index, val, false);
 }
 
@@ -297,7 +297,8 @@ const void *hv_msr_table(unsigned int *count, size_t *row_size)
 
 bool hv_msr_is_synthetic(u32 index)
 {
-	return index >= HV_X64_MSR_GUEST_OS_ID && index < HV_X64_MSR_GUEST_OS_ID + HV_SYNTHETIC_MSR_COUNT;
+	return index >= HV_X64_MSR_GUEST_OS_ID &&
+	       index < HV_X64_MSR_GUEST_OS_ID + HV_SYNTHETIC_MSR_COUNT;
 }
 
 static const struct hv_msr_desc *msr_find(u32 index)

@@ -147,7 +147,7 @@ static int count_write(struct hv_stimer *t, u64 val)
 {
 	stop(t);
 	t->count = val;
-	/* TLFS "Timers" (Synthetic Timer Count): writing 0 stops the timer; auto-enable turns it on. */
+	/* TLFS "Timers" (timer count): writing 0 stops the timer; auto-enable turns it on. */
 	if (!val)
 		t->config &= ~HV_STIMER_ENABLE;
 	else if (t->config & HV_STIMER_AUTO_ENABLE)

@@ -199,7 +199,7 @@ int hv_synic_msr_read(struct hv_vp *vp, u32 index, u64 *val)
 	case HV_X64_MSR_SVERSION:	*val = HV_SYNIC_VERSION_1; break;
 	case HV_X64_MSR_SIEFP:		*val = s->siefp; break;
 	case HV_X64_MSR_SIMP:		*val = s->simp; break;
-	case HV_X64_MSR_EOM:		*val = 0; break;	/* TLFS "SynIC MSRs": write-only, reads 0 */
+	case HV_X64_MSR_EOM:		*val = 0; break;	/* TLFS "SynIC MSRs": reads 0 */
 	default:			*val = s->sint[index - HV_X64_MSR_SINT0]; break;
 	}
 	pthread_mutex_unlock(&vp->lock);

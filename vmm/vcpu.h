@@ -10,7 +10,8 @@
  * Threading: vcpu_kick() and vcpu_wake() may be called from any thread, and
  * work for the VP's thread is posted through vtl_glue_request(); everything
  * else in a struct vcpu belongs to its own thread once vcpu_start() has run.
- * The VP index equals the APIC ID in every VTL (as the QEMU VSM proof of concept, vianpl/qemu, also requires).
+ * The VP index equals the APIC ID in every VTL (as the QEMU VSM proof of
+ * concept, vianpl/qemu, also requires).
  */
 #ifndef VTLVM_VCPU_H
 #define VTLVM_VCPU_H
@@ -88,7 +89,7 @@ void vcpu_destroy(struct vcpu *vcpu);
 /* One MSR of vCPU fd (any VTL's) through KVM_GET/SET_MSRS: 0, or -EIO if KVM refuses it. */
 int vcpu_get_msr(int fd, u32 msr, u64 *val) __must_check;
 int vcpu_set_msr(int fd, u32 msr, u64 val) __must_check;
-/* Queue exception vector (with error_code if has_error) into vCPU fd, delivered at its next entry. */
+/* Queue exception vector (error_code if has_error) into vCPU fd for its next entry. */
 int vcpu_inject_exception(int fd, u8 vector, bool has_error, u32 error_code) __must_check;
 /* KVM_SET_CPUID2 on vCPU fd (any VTL's) from base, with this VP's APIC ID; PV CPUID enforced. */
 int vcpu_set_cpuid(struct vcpu *vcpu, int fd, const struct kvm_cpuid2 *base) __must_check;

@@ -84,7 +84,7 @@ struct vm {
 	struct kvm_cpuid2 *cpuid;	/* base CPUID, patched per vCPU */
 	struct hv *hv;			/* the Hyper-V interface; NULL if hyperv:enabled = off */
 	struct vsm *vsm;		/* VSM (vtl/vsm.h); NULL if hyperv:vsm = off */
-	pthread_mutex_t vtl_lock;	/* creating VTL VMs at run time (vCPUs: on their VP thread) */
+	pthread_mutex_t vtl_lock;	/* creating VTL VMs (vCPUs: on their VP thread) */
 	size_t xsave_size;		/* KVM_GET_XSAVE2 image size */
 	struct xsave_component xsave_shared[8];	/* x87/SSE, AVX, AVX-512 */
 	unsigned int nr_xsave_shared;

@@ -406,7 +406,7 @@ int vtl_glue_apic_msr(struct vcpu *vcpu, u32 msr, u64 *val, bool write)
 		return -EPERM;
 	switch (msr) {
 	case HV_X64_MSR_EOI:
-		/* TLFS "Virtual Processor Management": the value is ignored (Windows' VTL1 writes junk). */
+		/* TLFS "Virtual Processor Management": the value is ignored (Windows: junk). */
 		lapic_eoi(a);
 		return 0;
 	case HV_X64_MSR_ICR:
@@ -509,8 +509,9 @@ int vtl_glue_create(struct vm *vm)
 {
 	int ret;
 
-	if ((caps_value(&vm->caps, CAP_SYNC_REGS) & VTL_SYNC_REGS) != VTL_SYNC_REGS || !caps_has(&vm->caps, CAP_X86_MSR_FILTER) ||
-	    !caps_has(&vm->caps, CAP_XSAVE) || !caps_has(&vm->caps, CAP_DEBUGREGS)) {
+	if ((caps_value(&vm->caps, CAP_SYNC_REGS) & VTL_SYNC_REGS) != VTL_SYNC_REGS ||
+	    !caps_has(&vm->caps, CAP_X86_MSR_FILTER) || !caps_has(&vm->caps, CAP_XSAVE) ||
+	    !caps_has(&vm->caps, CAP_DEBUGREGS)) {
 		pr_err("hyperv:vsm needs KVM_CAP_SYNC_REGS, KVM_CAP_X86_MSR_FILTER, "
 		       "KVM_CAP_XSAVE and KVM_CAP_DEBUGREGS (see `vtlvm caps`); "
 		       "--hv-vsm off runs without VSM");

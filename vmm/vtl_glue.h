@@ -4,11 +4,11 @@
  * scheduler in each VP thread, VTL1's local APIC, and work one VP posts to
  * another.
  *
- * The scheduler (README "Virtual Secure Mode": Scheduling). Before each KVM_RUN the VP thread calls
- * vtl_glue_schedule(): an interrupt deliverable in a VTL above the running
- * one makes that VTL runnable (TLFS "VTL Interrupt Management": whatever the
- * lower VTL's RFLAGS.IF says, only the higher VTL's TPR counts), the highest
- * runnable VTL is picked, and if it is another one the TLFS-shared registers
+ * The scheduler (README "Virtual Secure Mode", Scheduling). Before each
+ * KVM_RUN the VP thread calls vtl_glue_schedule(): an interrupt deliverable
+ * in a VTL above the running one makes that VTL runnable (TLFS "VTL
+ * Interrupt Management": whatever the lower VTL's RFLAGS.IF says, only the
+ * higher VTL's TPR counts), the highest runnable VTL is picked, and if it is another one the TLFS-shared registers
  * are copied into its vCPU (vmm/vtl_regs.h). VtlCall and VtlReturn arrive as
  * hypercalls (vtl_glue_vtl_call/return). A VP with nothing to run (VTL1
  * halted without a deliverable interrupt, VTL0 waiting for

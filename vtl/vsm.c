@@ -161,8 +161,9 @@ static bool vp_index_ok(struct hv_hcall_ctx *ctx, u32 *index)
 /*
  * TLFS "HvCallEnableVpVtl" (Restrictions): the VTL must be enabled in the
  * partition; it is enabled on a VP once, and once enabled there further
- * calls must come from that VTL or a higher one; VTL0 may only bootstrap the first VP's VTL1, on its
- * own VP (OpenHCL's rule: after that only VTL1 enables VPs). The checks for
+ * calls must come from that VTL or a higher one; VTL0 may only bootstrap
+ * the first VP's VTL1, on its own VP (OpenHCL's rule: after that only VTL1
+ * enables VPs). The checks for
  * "already enabled" come before the VTL0 restriction, so enabling twice
  * reports VtlAlreadyEnabled whoever asks.
  */

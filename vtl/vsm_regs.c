@@ -50,9 +50,10 @@ static u64 vsm_code_page_offsets(void)
 }
 
 /*
- * TLFS "VSM Capabilities" (HvRegisterVsmCapabilities). Dr6Shared stays 0: DR6 is private to each VTL's vCPU. DenyLowerVtlStartup
- * is enforced (HvCallStartVirtualProcessor); no MBEC, shadow stacks, HVPT or
- * intercept page.
+ * TLFS "VSM Capabilities" (HvRegisterVsmCapabilities). Dr6Shared stays 0:
+ * DR6 is private to each VTL's vCPU. DenyLowerVtlStartup is enforced
+ * (HvCallStartVirtualProcessor); no MBEC, shadow stacks, HVPT or intercept
+ * page.
  */
 u64 vsm_capabilities(void)
 {

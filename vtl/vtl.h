@@ -3,10 +3,10 @@
  * vtl/vtl.h -- the VTL state of one virtual processor: which VTLs are
  * enabled on it, which are runnable, which one runs, and why it was entered.
  *
- * This is the VTL scheduler's decision logic (README "Virtual Secure Mode": Scheduling), kept pure so it
- * can be tested without KVM; the VP thread applies decisions (vmm/vtl_glue.c:
- * vtl_glue_schedule) by copying shared registers and running another VTL's
- * vCPU.
+ * This is the VTL scheduler's decision logic (README "Virtual Secure Mode",
+ * Scheduling), kept pure so it can be tested without KVM; the VP thread
+ * applies decisions (vmm/vtl_glue.c: vtl_glue_schedule) by copying shared
+ * registers and running another VTL's vCPU.
  *
  * The model (TLFS "Virtual Secure Mode", "VTL Entry" / "VTL Exit"; the same
  * as OpenVMM's runnable-VTL set): VTL0 is always runnable; a higher VTL

@@ -425,7 +425,10 @@ static const struct named privileges[] = {
 	N(HV_ENABLE_EXTENDED_HYPERCALLS), N(HV_START_VIRTUAL_PROCESSOR), N(HV_ISOLATION),
 };
 
-/* TLFS "Partition Privilege Flags": EBX[16] AccessVsm = mask bit 48, EBX[17], [19], [20], [21], [22]; EAX[5], [6]. */
+/*
+ * TLFS "Partition Privilege Flags": EBX[16] AccessVsm = mask bit 48, EBX[17], [19], [20],
+ * [21], [22]; EAX[5], [6].
+ */
 static void test_privilege_mask_split(void **state)
 {
 	(void)state;
@@ -778,7 +781,8 @@ static void test_cr_intercept_bits(void **state)
 	(void)state;
 	assert_disjoint(cr_intercepts, ARRAY_SIZE(cr_intercepts));
 	assert_true(mask_union(cr_intercepts, ARRAY_SIZE(cr_intercepts)) == ~0ULL);
-	assert_true(HV_X64_CR_INTERCEPT_MSR_EFER_WRITE == BIT(14));	/* OV:hvdef HvX64CrInterceptControl [14] */
+	/* OV:hvdef HvX64CrInterceptControl [14] */
+	assert_true(HV_X64_CR_INTERCEPT_MSR_EFER_WRITE == BIT(14));
 	assert_true(HV_X64_CR_INTERCEPT_GDTR_WRITE == BIT(15));
 	assert_true(HV_X64_CR_INTERCEPT_MSR_SCET_WRITE == BIT(26));
 }
