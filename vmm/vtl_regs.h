@@ -58,10 +58,11 @@ bool vtl_regs_is_mtrr(u32 msr);
  * is what the lower VTL will hold when it runs again. -ENOENT: a name vtlvm
  * does not hold; -EINVAL: KVM refused the value.
  */
-int vtl_regs_get(struct vcpu *vcpu, u8 vtl, u32 name, union hv_register_value *v);
-int vtl_regs_set(struct vcpu *vcpu, u8 vtl, u32 name, const union hv_register_value *v);
+int vtl_regs_get(struct vcpu *vcpu, u8 vtl, u32 name, union hv_register_value *v) __must_check;
+int vtl_regs_set(struct vcpu *vcpu, u8 vtl, u32 name,
+		 const union hv_register_value *v) __must_check;
 
 /* Load an HV_INITIAL_VP_CONTEXT into a vCPU that is not running (EnableVpVtl, StartVp). */
-int vtl_regs_load_context(struct vcpu_vtl *v, const struct hv_initial_vp_context *c);
+int vtl_regs_load_context(struct vcpu_vtl *v, const struct hv_initial_vp_context *c) __must_check;
 
 #endif /* VTLVM_VTL_REGS_H */
