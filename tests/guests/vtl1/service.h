@@ -9,6 +9,8 @@
 #ifndef GUEST_VTL1_SERVICE_H
 #define GUEST_VTL1_SERVICE_H
 
+#include "vmm/types.h"
+
 #define SVC_HELLO	0x5e11	/* RDI on the first return: the service is up */
 #define SVC_OK		0
 #define SVC_UNKNOWN	0xbad
@@ -35,6 +37,8 @@ enum svc_cmd {
 	SVC_AP_RELEASE,		/* let the AP's VTL1 return to its VTL0 */
 	SVC_WAIT_VINA,		/* spin (IF=1) until a VINA: RSI = vina_status seen, RDX = VINAs */
 	SVC_GET_REG_XMM,	/* SVC_GET_REG as an XMM fast call: RDI = result, RSI/RDX = value */
+	SVC_DR123,		/* RSI/RDX/R8 = DR1/DR2/DR3; DR1-DR3 := R9 + 1, + 2, + 3 */
+	SVC_XSTATE,		/* XCR0 and YMM (svc_ymm) */
 };
 
 /*
@@ -66,6 +70,23 @@ struct svc_shared {
 static inline unsigned long long svc_pattern(unsigned int n)
 {
 	return 0x1111111111111111ULL * (n + 1) + 0x0123456789abcdefULL;
+}
+
+/*
+ * SVC_XSTATE: VTL1 turns on its own CR4.OSXSAVE and reads XCR0 twice: RSI =
+ * XGETBV, R9 = HvRegisterXfem through GetVpRegisters (VTL0's: shared, it is
+ * the register VTL1 runs with; ~0 if refused). Then with R8 != 0 it sets
+ * XCR0 := R8 (XSETBV); else, with AVX enabled in XCR0, it checks that YMMn
+ * holds svc_ymm(n, 0) (bits 127:0 are the SVC_XMM pattern, 255:128 another
+ * one) and leaves svc_ymm(n, 1) there: RDX = the registers that differed,
+ * or ~0 without AVX in XCR0 (YMM untouched).
+ */
+static inline void svc_ymm(unsigned int n, u64 bump, u64 y[4])
+{
+	y[0] = svc_pattern(n) + bump;
+	y[1] = ~svc_pattern(n) - bump;
+	y[2] = svc_pattern(n + 16) + bump;
+	y[3] = ~svc_pattern(n + 16) - bump;
 }
 
 #endif /* GUEST_VTL1_SERVICE_H */
