@@ -145,6 +145,20 @@ const struct guest_case vsm_guest_cases[] = {
 		.skip = { 90, "value 1: the guest has no AVX; value 2: XGETBV does not show "
 			      "what XSETBV set on this host (PVM)" },
 		.expect_done = true, .status = PASS,
+	}, {
+		/*
+		 * TlbLocked on VP1: a flush of VP1 from VP0's VTL0 with no lock
+		 * (success); with VP1's VTL1 holding the lock, the flush succeeds
+		 * only once VTL1 let go (tlb_state 2), had not returned when the
+		 * 50 ms hold ended (0), and returned before VTL1 did when VTL1
+		 * cleared the bit (1), not when it returned holding it (0).
+		 */
+		.name = "vsm-tlb-lock",
+		.kernel = "@/guests/vsm_tlb_lock.elf",
+		.args = { SERVICE, "--cpus", "2" },
+		.stages = { { 1, 0 }, { 2, 0 }, { 3, 2 }, { 4, 0 }, { 5, 1 }, { 6, 0 }, { 7, 2 },
+			    { 8, 0 }, { 9, 0 } },
+		.expect_done = true, .status = PASS,
 	},
 };
 const unsigned int nr_vsm_guest_cases = sizeof(vsm_guest_cases) / sizeof(vsm_guest_cases[0]);

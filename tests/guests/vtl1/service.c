@@ -7,6 +7,7 @@
  * timer handlers count into struct svc_shared.
  */
 #include "service.h"
+#include "synic.h"
 #include "vmm/x86.h"
 #include "vsm.h"
 
@@ -172,6 +173,49 @@ static void xstate(struct vtl_regs *r)
 	else
 		r->rdx = (xfem.reg64 & XFEATURE_AVX) ? check_ymm() : ~0ULL;
 	r->rdi = SVC_OK;
+}
+
+/* Spin until *p is set or ms of reference time pass; the final *p. */
+static u64 wait_set(volatile unsigned long long *p, u64 ms)
+{
+	u64 end = hv_ref_time() + ms * REF_MS;
+
+	while (!READ_ONCE(*p) && hv_ref_time() < end)
+		cpu_relax();
+	return READ_ONCE(*p);
+}
+
+static u64 set_tlb_locked(bool on)
+{
+	union hv_register_value v = { .reg64 = on ? HV_VSM_VP_SECURE_CONFIG_TLB_LOCKED : 0 };
+
+	return vsm_set_reg_raw(HV_VP_INDEX_SELF, 0, HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL0, &v);
+}
+
+/*
+ * TLFS "TlbLocked": VTL0's flushes of this VP wait while the bit is set and
+ * this VP runs VTL1. The spin exits for every reference-time read, so the
+ * VMM gets to look at the waiting flush again and again (service.h).
+ */
+static void tlb_lock(struct vtl_regs *r)
+{
+	u64 hold = r->rsi, end;
+
+	r->rdi = hv_status(set_tlb_locked(true));
+	if (r->rdi != SVC_OK)
+		return;
+	WRITE_ONCE(shared->tlb_state, 1);
+	wait_set(&shared->flush_started, 1000);
+	end = hv_ref_time() + hold * REF_MS;
+	while (hv_ref_time() < end)
+		cpu_relax();
+	r->rsi = READ_ONCE(shared->flush_done);
+	WRITE_ONCE(shared->tlb_state, 2);
+	if (r->rdx == SVC_TLB_CLEAR) {
+		r->rdi = hv_status(set_tlb_locked(false));
+		wait_set(&shared->flush_done, 1000);
+	}
+	r->rdx = READ_ONCE(shared->flush_done);
 }
 
 static void timer(u64 ns)
@@ -380,6 +424,9 @@ static bool dispatch(struct vtl_regs *r)
 		return false;
 	case SVC_XSTATE:
 		xstate(r);
+		return false;
+	case SVC_TLB_LOCK:
+		tlb_lock(r);
 		return false;
 	}
 	r->rdi = SVC_UNKNOWN;
