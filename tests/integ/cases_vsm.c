@@ -159,6 +159,19 @@ const struct guest_case vsm_guest_cases[] = {
 		.stages = { { 1, 0 }, { 2, 0 }, { 3, 2 }, { 4, 0 }, { 5, 1 }, { 6, 0 }, { 7, 2 },
 			    { 8, 0 }, { 9, 0 } },
 		.expect_done = true, .status = PASS,
+	}, {
+		/*
+		 * Cluster IPIs aimed at VTL1 before it exists: InvalidVtlState
+		 * (0x51) fast and Ex, the Ex input aimed at VTL0 accepted; once
+		 * VTL1 is enabled, an Ex set naming VP 64 only brings VTL1 no IPI,
+		 * one naming VP0 one IPI, by one interrupt entry (reason 2).
+		 */
+		.name = "vsm-ipi-vtl",
+		.kernel = "@/guests/vsm_ipi_vtl.elf",
+		.args = { SERVICE },
+		.stages = { { 1, 0x51 }, { 2, 0x51 }, { 3, 0 }, { 4, 0 }, { 5, 1 }, { 6, 1 },
+			    { 7, 2 } },
+		.expect_done = true, .status = PASS,
 	},
 };
 const unsigned int nr_vsm_guest_cases = sizeof(vsm_guest_cases) / sizeof(vsm_guest_cases[0]);
