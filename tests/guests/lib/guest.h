@@ -45,6 +45,19 @@ static inline void hlt(void) { asm volatile("hlt" ::: "memory"); }
 static inline void cli(void) { asm volatile("cli" ::: "memory"); }
 static inline void sti(void) { asm volatile("sti" ::: "memory"); }
 static inline u64 read_cr3(void) { u64 v; asm volatile("mov %%cr3, %0" : "=r"(v)); return v; }
+static inline u64 read_cr4(void) { u64 v; asm volatile("mov %%cr4, %0" : "=r"(v)); return v; }
+static inline void write_cr4(u64 v) { asm volatile("mov %0, %%cr4" :: "r"(v) : "memory"); }
+/* CPUID.1:ECX feature bits and XCR0 state components (SDM vol. 1, 13.3). */
+#define CPUID_1_ECX_XSAVE	BIT(26)
+#define CPUID_1_ECX_AVX		BIT(28)
+#define XFEATURE_X87		BIT(0)
+#define XFEATURE_SSE		BIT(1)
+#define XFEATURE_AVX		BIT(2)
+/* XCR n := v (XCR0 = XFEATURE_ENABLED_MASK); needs CR4.OSXSAVE. xcr0_read() reads XCR0. */
+static inline void xsetbv(u32 n, u64 v)
+{
+	asm volatile("xsetbv" :: "c"(n), "a"((u32)v), "d"((u32)(v >> 32)) : "memory");
+}
 static inline void cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
 {
 	asm volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
@@ -188,6 +201,15 @@ void smp_sipi_to_mark(u64 start, u64 mark);
  */
 void ring3_run(void (*fn)(void), bool io);
 void ring3_exit(void) __noreturn;	/* back to ring 0, after ring3_run()'s call */
+/*
+ * YMM0-15, 32 bytes each (only with AVX enabled in XCR0), and XCR0 through
+ * XGETBV (both need CR4.OSXSAVE). They run at CPL3 through ring3_run(): on
+ * the nested development hosts KVM emulates CPL0 code, and its emulator has
+ * neither AVX nor XGETBV. RFLAGS.IF is as it was before the call.
+ */
+void ymm_read(u64 ymm[16][4]);
+void ymm_write(const u64 ymm[16][4]);
+u64 xcr0_read(void);
 
 /* ---- ACPI (lib/power.c) ---- */
 u64 acpi_find_rsdp(void);		/* 0 if none in 0xE0000-0xFFFFF */

@@ -221,3 +221,21 @@ xmm_read:
 xmm_write:
 	xmm_op	movdqu, %rdi
 	ret
+
+/*
+ * void ymm_read_raw(u64 ymm[16][4]) / void ymm_write_raw(const u64 ymm[16][4]):
+ * all 256 bits of YMM0-15, for ymm_read()/ymm_write() (lib/ring3.c) to run at CPL3.
+ */
+	.globl ymm_read_raw
+ymm_read_raw:
+	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	vmovdqu	%ymm\n, \n*32(%rdi)
+	.endr
+	ret
+
+	.globl ymm_write_raw
+ymm_write_raw:
+	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	vmovdqu	\n*32(%rdi), %ymm\n
+	.endr
+	ret

@@ -136,3 +136,61 @@ void ring3_run(void (*fn)(void), bool io)
 	ring3_enter(fn, (u64)user_stack + sizeof(user_stack), rflags);
 	idt_set_handler(GP_VECTOR, NULL);
 }
+
+/* ---- YMM0-15 and XCR0 at CPL3 (guest.h) ---- */
+
+void ymm_read_raw(u64 ymm[16][4]);
+void ymm_write_raw(const u64 ymm[16][4]);
+
+static u64 ymm_buf[16][4] __attribute__((aligned(32)));
+static u64 xcr0;
+
+static void ymm_store_user(void)
+{
+	ymm_read_raw(ymm_buf);
+	ring3_exit();
+}
+
+static void ymm_load_user(void)
+{
+	ymm_write_raw(ymm_buf);
+	ring3_exit();
+}
+
+static void xcr0_user(void)
+{
+	u32 lo, hi;
+
+	asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	xcr0 = (u64)hi << 32 | lo;
+	ring3_exit();
+}
+
+/* ring3_run() comes back with IF clear: put it back as it was. */
+static void ring3_run_keep_if(void (*fn)(void))
+{
+	u64 rflags;
+
+	asm volatile("pushf; pop %0" : "=r"(rflags));
+	ring3_run(fn, false);
+	if (rflags & BIT(9))
+		sti();
+}
+
+void ymm_read(u64 ymm[16][4])
+{
+	ring3_run_keep_if(ymm_store_user);
+	memcpy(ymm, ymm_buf, sizeof(ymm_buf));
+}
+
+void ymm_write(const u64 ymm[16][4])
+{
+	memcpy(ymm_buf, ymm, sizeof(ymm_buf));
+	ring3_run_keep_if(ymm_load_user);
+}
+
+u64 xcr0_read(void)
+{
+	ring3_run_keep_if(xcr0_user);
+	return xcr0;
+}

@@ -7,6 +7,8 @@
  * timer handlers count into struct svc_shared.
  */
 #include "service.h"
+#include "synic.h"
+#include "vmm/x86.h"
 #include "vsm.h"
 
 #define APIC_ID		0x20
@@ -117,6 +119,103 @@ static void debug_regs(struct vtl_regs *r)
 	r->r8 = dr7;
 	asm volatile("mov %0, %%cr2; mov %0, %%dr0" :: "r"(v));
 	r->rdi = SVC_OK;
+}
+
+/* DR1-DR3 are shared like DR0 (TLFS "Virtual Processor State Isolation"). */
+static void dr123(struct vtl_regs *r)
+{
+	u64 v = r->r9;
+
+	asm volatile("mov %%dr1, %0; mov %%dr2, %1; mov %%dr3, %2"
+		     : "=r"(r->rsi), "=r"(r->rdx), "=r"(r->r8));
+	asm volatile("mov %0, %%dr1; mov %1, %%dr2; mov %2, %%dr3"
+		     :: "r"(v + 1), "r"(v + 2), "r"(v + 3));
+	r->rdi = SVC_OK;
+}
+
+/* YMM0-15 against svc_ymm(n, 0); svc_ymm(n, 1) left behind. The mismatches. */
+static u64 check_ymm(void)
+{
+	u64 y[16][4], want[4], bad = 0;
+
+	ymm_read(y);
+	for (unsigned int i = 0; i < 16; i++) {
+		svc_ymm(i, 0, want);
+		bad += memcmp(y[i], want, sizeof(want)) != 0;
+		svc_ymm(i, 1, y[i]);
+	}
+	ymm_write(y);
+	return bad;
+}
+
+/*
+ * XCR0 and the AVX state are shared; CR4 is not, so VTL1 turns on its own
+ * OSXSAVE to see them (XGETBV, VEX instructions; service.h).
+ */
+static void xstate(struct vtl_regs *r)
+{
+	union hv_register_value xfem;
+	u32 a, b, c, d;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	if (!(c & CPUID_1_ECX_XSAVE)) {
+		r->rdi = SVC_UNKNOWN;
+		return;
+	}
+	write_cr4(read_cr4() | X86_CR4_OSXSAVE);
+	r->rsi = xcr0_read();
+	/* A VTL reads only lower VTLs' registers: VTL0's XFEM, shared, is the one VTL1 runs with. */
+	if (hv_status(vsm_get_reg(0, HV_X64_REGISTER_XFEM, &xfem)))
+		xfem.reg64 = ~0ULL;
+	r->r9 = xfem.reg64;
+	if (r->r8)
+		xsetbv(0, r->r8);
+	else
+		r->rdx = (xfem.reg64 & XFEATURE_AVX) ? check_ymm() : ~0ULL;
+	r->rdi = SVC_OK;
+}
+
+/* Spin until *p is set or ms of reference time pass; the final *p. */
+static u64 wait_set(volatile unsigned long long *p, u64 ms)
+{
+	u64 end = hv_ref_time() + ms * REF_MS;
+
+	while (!READ_ONCE(*p) && hv_ref_time() < end)
+		cpu_relax();
+	return READ_ONCE(*p);
+}
+
+static u64 set_tlb_locked(bool on)
+{
+	union hv_register_value v = { .reg64 = on ? HV_VSM_VP_SECURE_CONFIG_TLB_LOCKED : 0 };
+
+	return vsm_set_reg_raw(HV_VP_INDEX_SELF, 0, HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL0, &v);
+}
+
+/*
+ * TLFS "TlbLocked": VTL0's flushes of this VP wait while the bit is set and
+ * this VP runs VTL1. The spin exits for every reference-time read, so the
+ * VMM gets to look at the waiting flush again and again (service.h).
+ */
+static void tlb_lock(struct vtl_regs *r)
+{
+	u64 hold = r->rsi, end;
+
+	r->rdi = hv_status(set_tlb_locked(true));
+	if (r->rdi != SVC_OK)
+		return;
+	WRITE_ONCE(shared->tlb_state, 1);
+	wait_set(&shared->flush_started, 1000);
+	end = hv_ref_time() + hold * REF_MS;
+	while (hv_ref_time() < end)
+		cpu_relax();
+	r->rsi = READ_ONCE(shared->flush_done);
+	WRITE_ONCE(shared->tlb_state, 2);
+	if (r->rdx == SVC_TLB_CLEAR) {
+		r->rdi = hv_status(set_tlb_locked(false));
+		wait_set(&shared->flush_done, 1000);
+	}
+	r->rdx = READ_ONCE(shared->flush_done);
 }
 
 static void timer(u64 ns)
@@ -319,6 +418,15 @@ static bool dispatch(struct vtl_regs *r)
 	case SVC_AP_RELEASE:
 		WRITE_ONCE(shared->ap_release, 1);
 		r->rdi = SVC_OK;
+		return false;
+	case SVC_DR123:
+		dr123(r);
+		return false;
+	case SVC_XSTATE:
+		xstate(r);
+		return false;
+	case SVC_TLB_LOCK:
+		tlb_lock(r);
 		return false;
 	}
 	r->rdi = SVC_UNKNOWN;

@@ -9,6 +9,8 @@
 #ifndef GUEST_VTL1_SERVICE_H
 #define GUEST_VTL1_SERVICE_H
 
+#include "vmm/types.h"
+
 #define SVC_HELLO	0x5e11	/* RDI on the first return: the service is up */
 #define SVC_OK		0
 #define SVC_UNKNOWN	0xbad
@@ -35,6 +37,9 @@ enum svc_cmd {
 	SVC_AP_RELEASE,		/* let the AP's VTL1 return to its VTL0 */
 	SVC_WAIT_VINA,		/* spin (IF=1) until a VINA: RSI = vina_status seen, RDX = VINAs */
 	SVC_GET_REG_XMM,	/* SVC_GET_REG as an XMM fast call: RDI = result, RSI/RDX = value */
+	SVC_DR123,		/* RSI/RDX/R8 = DR1/DR2/DR3; DR1-DR3 := R9 + 1, + 2, + 3 */
+	SVC_XSTATE,		/* XCR0 and YMM (svc_ymm) */
+	SVC_TLB_LOCK,		/* lock VTL0's TLB on this VP and hold it (svc_tlb_lock) */
 };
 
 /*
@@ -54,6 +59,9 @@ struct svc_shared {
 	unsigned long long ap_release;		/* VTL0 sets it to let the AP's VTL1 go on */
 	unsigned long long last_reason;		/* the entry reason of the last entry */
 	unsigned long long vinas;		/* SVC_VINA_VECTOR interrupts */
+	unsigned long long tlb_state;		/* SVC_TLB_LOCK: 1 locked, 2 releasing */
+	unsigned long long flush_started;	/* VTL0 of another VP is about to flush this one */
+	unsigned long long flush_done;		/* ... and its flush hypercall returned */
 };
 
 #define SVC_TIMER_VECTOR	0x40
@@ -67,5 +75,35 @@ static inline unsigned long long svc_pattern(unsigned int n)
 {
 	return 0x1111111111111111ULL * (n + 1) + 0x0123456789abcdefULL;
 }
+
+/*
+ * SVC_XSTATE: VTL1 turns on its own CR4.OSXSAVE and reads XCR0 twice: RSI =
+ * XGETBV, R9 = HvRegisterXfem through GetVpRegisters (VTL0's: shared, it is
+ * the register VTL1 runs with; ~0 if refused). Then with R8 != 0 it sets
+ * XCR0 := R8 (XSETBV); else, with AVX enabled in XCR0, it checks that YMMn
+ * holds svc_ymm(n, 0) (bits 127:0 are the SVC_XMM pattern, 255:128 another
+ * one) and leaves svc_ymm(n, 1) there: RDX = the registers that differed,
+ * or ~0 without AVX in XCR0 (YMM untouched).
+ */
+static inline void svc_ymm(unsigned int n, u64 bump, u64 y[4])
+{
+	y[0] = svc_pattern(n) + bump;
+	y[1] = ~svc_pattern(n) - bump;
+	y[2] = svc_pattern(n + 16) + bump;
+	y[3] = ~svc_pattern(n + 16) - bump;
+}
+
+/*
+ * SVC_TLB_LOCK: RSI = how long to hold the lock (ms), RDX = how to let go
+ * (SVC_TLB_CLEAR: clear TlbLocked and stay in VTL1 until the flush is
+ * through; SVC_TLB_RETURN: return to VTL0 with the bit still set). VTL1
+ * sets TlbLocked in HvRegisterVsmVpSecureConfigVtl0, sets tlb_state = 1,
+ * waits for flush_started, holds the lock RSI ms more, sets tlb_state = 2
+ * and lets go. RDI = the status of a failed register write, or SVC_OK;
+ * RSI = flush_done when the hold ended (0: the flush still waited), RDX =
+ * flush_done when VTL1 returns.
+ */
+#define SVC_TLB_CLEAR	0
+#define SVC_TLB_RETURN	1
 
 #endif /* GUEST_VTL1_SERVICE_H */
