@@ -164,7 +164,7 @@ static void xstate(struct vtl_regs *r)
 	}
 	write_cr4(read_cr4() | X86_CR4_OSXSAVE);
 	r->rsi = xcr0_read();
-	/* A VTL reads only lower VTLs' registers: VTL0's XFEM, shared, is the one VTL1 runs with. */
+	/* A VTL reads only lower VTLs' registers: VTL0's XFEM, shared, is VTL1's too. */
 	if (hv_status(vsm_get_reg(0, HV_X64_REGISTER_XFEM, &xfem)))
 		xfem.reg64 = ~0ULL;
 	r->r9 = xfem.reg64;
